@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wprescue",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "wprescue", targets: ["wprescue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C libraries, each behind a small Swift wrapper target.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMariaDB",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"])]
+        ),
+
+        .target(name: "CSystemShims"),
+
+        // The core: speaks WordPress (site, plugin, theme, constant, journal), knows no terminal.
+        .target(
+            name: "WPRescueKit",
+            dependencies: [
+                "CSystemShims",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // Commands, one file each; everything a user sees is worded here.
+        .target(
+            name: "WPRescueCLI",
+            dependencies: [
+                "WPRescueKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
+
+        .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "wprescue"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import WPRescueCLI
+
+WPRescueCommand.main()

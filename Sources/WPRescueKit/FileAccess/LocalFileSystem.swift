@@ -73,7 +73,9 @@ public final class LocalFileSystem: SiteFileSystem {
         let replacing = lstat(path, &existing) == 0
         if replacing, (existing.st_mode & S_IFMT) == S_IFDIR { throw FileAccessError.isADirectory(path: path) }
         let mode = replacing ? mode_t(existing.st_mode & 0o7777) : mode_t(newFileMode)
-        let temporary = SitePath.join(folder, ".\(SitePath.name(path)).wprescue-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = SitePath.temporarySibling(of: path)
+        // A leftover from an interrupted earlier write carries our name only: safe to clear.
+        unlink(temporary)
 
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Self.error(errno, path: path, operation: "write") }

@@ -22,7 +22,8 @@ public protocol SiteFileSystem: AnyObject {
     func read(_ path: String, offset: UInt64, length: Int) throws -> Data
 
     /// Replaces (or creates) a file so that readers see either the old or the new
-    /// contents, never a mix: temp file in the same folder, flushed, then renamed over.
+    /// contents, never a mix: temp file in the same folder (`SitePath.temporarySibling(of:)`,
+    /// so a crash leaves nothing undo cannot find), flushed, then renamed over.
     /// An existing file keeps its permission bits; a new one gets `newFileMode`.
     func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws
 

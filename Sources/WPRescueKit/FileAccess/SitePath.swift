@@ -36,6 +36,25 @@ public enum SitePath {
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
+    /// The scratch file an atomic write of `path` goes through. A fixed name (not a random
+    /// one) so that undo after a crash knows what to clean up.
+    public static func temporarySibling(of path: String) -> String {
+        join(parent(path), ".\(name(path)).wprescue-tmp")
+    }
+
+    /// Where a file is set aside while a backend that cannot rename over a file swaps in a new one.
+    public static func asideSibling(of path: String) -> String {
+        join(parent(path), ".\(name(path)).wprescue-old")
+    }
+
+    /// `path` relative to `root` when inside it, else `path` unchanged.
+    public static func relative(_ path: String, to root: String) -> String {
+        let path = normalize(path), root = normalize(root)
+        if path == root { return "." }
+        let prefix = root == "/" ? "/" : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
     /// True when `path` is `root` or lies below it (both normalized).
     public static func isInside(_ path: String, root: String) -> Bool {
         let path = normalize(path), root = normalize(root)

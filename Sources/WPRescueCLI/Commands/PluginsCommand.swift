@@ -1,0 +1,96 @@
+import ArgumentParser
+import WPRescueKit
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List, disable and enable plugins (must-use plugins and drop-ins on request).",
+        discussion: """
+        Disabling moves a plugin into wp-content/wprescue-quarantine/, which WordPress never loads; \
+        enabling moves it back. Nothing is ever deleted.
+        """,
+        subcommands: [List.self, Disable.self, Enable.self]
+    )
+
+    /// Which kinds a disable/enable may touch.
+    struct KindOptions: ParsableArguments {
+        @Flag(name: .long, help: "Include must-use plugins (wp-content/mu-plugins).")
+        var mu = false
+
+        @Flag(name: .long, help: "Include drop-ins (object-cache.php, advanced-cache.php, db.php, ...).")
+        var dropins = false
+
+        var kinds: Set<Extension.Kind> {
+            var kinds: Set<Extension.Kind> = [.plugin]
+            if mu { kinds.insert(.mustUse) }
+            if dropins { kinds.insert(.dropIn) }
+            return kinds
+        }
+    }
+
+    struct Selection: ParsableArguments {
+        @Argument(help: "Plugin slugs (folder name, or file name without .php).")
+        var slugs: [String] = []
+
+        @Flag(name: .long, help: "Every plugin (like renaming the plugins folder, but reversible one by one).")
+        var all = false
+
+        @Option(name: .long, parsing: .upToNextOption, help: "With --all: leave these alone.")
+        var except: [String] = []
+
+        func validate() throws {
+            if all && !slugs.isEmpty { throw ValidationError("Name plugins or use --all, not both.") }
+            if !all && slugs.isEmpty { throw ValidationError("Name at least one plugin, or use --all.") }
+            if !except.isEmpty && !all { throw ValidationError("--except goes with --all.") }
+        }
+
+        func choose(from available: [Extension]) throws -> [Extension] {
+            guard all else { return try ExtensionSwitch.select(slugs, from: available, kindName: "plugin") }
+            _ = try ExtensionSwitch.select(except, from: available, kindName: "plugin")
+            return available.filter { !except.contains($0.slug) }
+        }
+    }
+
+    static let activeListNote = """
+        WordPress keeps disabled plugins in its list of active plugins until someone opens wp-admin's \
+        Plugins screen, which drops the missing ones for good; a plugin moved back before that is active again.
+        """
+
+    struct List: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "List plugins: slug, name, version, kind, state.")
+        @OptionGroup var global: GlobalOptions
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let items = try site.catalog.all(kinds: [.plugin, .mustUse, .dropIn])
+            try ExtensionSwitchRunner(context: context, site: site).list(items, key: "plugins")
+        }
+    }
+
+    struct Disable: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable plugins by moving them into the quarantine folder.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: Selection
+        @OptionGroup var kinds: KindOptions
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
+            try ExtensionSwitchRunner(context: context, site: site)
+                .run(.disable, selected: chosen, noun: "plugins", notes: [PluginsCommand.activeListNote])
+        }
+    }
+
+    struct Enable: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable plugins by moving them back from the quarantine folder.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: Selection
+        @OptionGroup var kinds: KindOptions
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
+            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen, noun: "plugins", notes: [])
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything the user sees goes through here: text or JSON on standard output,
+/// one-line errors and notes on standard error.
+final class Console {
+    let format: GlobalOptions.Format
+    let verbose: Bool
+
+    init(format: GlobalOptions.Format, verbose: Bool) {
+        self.format = format
+        self.verbose = verbose
+    }
+
+    var isJSON: Bool { format == .json }
+
+    /// A line of text output (ignored in JSON mode, where `emit(json:)` carries the result).
+    func line(_ text: String = "") {
+        guard !isJSON else { return }
+        print(text)
+    }
+
+    func detail(_ text: String) {
+        guard verbose, !isJSON else { return }
+        print(text)
+    }
+
+    /// A note that matters to a person even in JSON mode: goes to standard error.
+    func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func error(_ message: String) {
+        FileHandle.standardError.write(Data(("wprescue: \(message)\n").utf8))
+    }
+
+    func emit<Value: Encodable>(json value: Value) throws {
+        guard isJSON else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// Asks on the terminal; `--yes` answers for the user. Without a terminal and without
+    /// `--yes`, refuses rather than guess.
+    func confirm(_ question: String, assumeYes: Bool) throws -> Bool {
+        if assumeYes { return true }
+        guard isatty(STDIN_FILENO) != 0 else { throw CLIError.confirmationNeeded(question) }
+        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// Fixed-width columns for people; the last column is not padded.
+    func table(_ header: [String], _ rows: [[String]]) {
+        guard !isJSON else { return }
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0[column].count }.max() ?? 0
+        }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
+            print(cells.joined(separator: "  "))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import WPRescueKit
+
+/// JSON shape of one plugin or theme (stable field names, documented in the README).
+struct ExtensionJSON: Encodable {
+    var slug: String
+    var name: String?
+    var version: String?
+    var kind: String
+    var state: String
+    var parentTheme: String?
+    var path: String
+    var modified: Date
+
+    init(_ item: Extension) {
+        slug = item.slug
+        name = item.name
+        version = item.version
+        kind = item.kind.rawValue
+        state = item.state.rawValue
+        parentTheme = item.parentTheme
+        path = item.path
+        modified = item.modified
+    }
+}
+
+/// JSON shape of a disable/enable result.
+struct SwitchJSON: Encodable {
+    var operation: String?
+    var dryRun: Bool
+    var changed: [String]
+    var unchanged: [String]
+    var changes: [String]
+    var notes: [String]
+}
+
+/// The part of `plugins` and `themes` that is the same: pick, plan, apply, report.
+struct ExtensionSwitchRunner {
+    let context: CommandContext
+    let site: Site
+
+    func run(_ direction: ExtensionSwitch.Direction, selected: [Extension], noun: String, notes: [String]) throws {
+        let switcher = ExtensionSwitch(catalog: site.catalog)
+        let plan = try switcher.plan(direction, selected, command: CommandContext.commandLine)
+        let target: Extension.State = direction == .disable ? .disabled : .enabled
+        let changed = selected.filter { $0.state != target }.map(\.slug)
+        let unchanged = selected.filter { $0.state == target }.map(\.slug)
+        let operation = try context.apply(plan, on: site)
+        let console = context.console
+        let past = direction == .disable ? "disabled" : "enabled"
+        let noun = changed.count == 1 ? String(noun.dropLast()) : noun
+        if !unchanged.isEmpty { console.line("Already \(past): \(unchanged.joined(separator: ", ")).") }
+        if changed.isEmpty {
+            console.line("Nothing to do.")
+        } else if context.global.dryRun {
+            console.line("Dry run: would have \(past) \(changed.count) \(noun): \(changed.joined(separator: ", ")). Nothing was changed.")
+        } else {
+            console.line("\(past.capitalized) \(changed.count) \(noun): \(changed.joined(separator: ", ")).")
+            for note in notes { console.line("Note: \(note)") }
+            console.line("Undo with: wprescue undo\(operation.map { "   (operation \($0))" } ?? "")")
+        }
+        try console.emit(json: SwitchJSON(operation: operation, dryRun: context.global.dryRun, changed: changed,
+                                          unchanged: unchanged,
+                                          changes: plan.changes.map { $0.describe(relativeTo: site.layout.root) },
+                                          notes: changed.isEmpty ? [] : notes))
+    }
+
+    func list(_ items: [Extension], key: String) throws {
+        context.console.table(["SLUG", "NAME", "VERSION", "KIND", "STATE"], items.map { item in
+            [item.slug, item.name ?? "-", item.version ?? "-", item.kind.rawValue, item.state.rawValue]
+        })
+        if items.isEmpty { context.console.line("(none)") }
+        try context.console.emit(json: [key: items.map(ExtensionJSON.init)])
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The site: a local path, sftp://user@host[:port]/path, user@host:/path, or @alias. Defaults to $WPRESCUE_SITE.",
+        valueName: "site"))
+    var site: String?
+
+    @Option(name: .long, help: "Output format: text for people, json for scripts (stable field names, see README).")
+    var format: Format = .text
+
+    @Flag(name: .long, help: "Show what would change, change nothing.")
+    var dryRun = false
+
+    @Flag(name: [.long, .customShort("y")], help: "Answer yes to every confirmation.")
+    var yes = false
+
+    @Flag(name: .long, help: "Say more about each step.")
+    var verbose = false
+}

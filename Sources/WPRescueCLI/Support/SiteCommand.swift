@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import WPRescueKit
+
+/// A subcommand that works on one site. It implements `execute`; `run` turns every
+/// failure into one sentence on standard error and a non-zero exit.
+protocol SiteCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func execute(_ context: CommandContext) throws
+}
+
+extension SiteCommand {
+    func run() throws {
+        let console = Console(format: global.format, verbose: global.verbose)
+        do {
+            try execute(CommandContext(global: global, console: console))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            console.error(error.localizedDescription)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// What a command needs at hand: the options, the console, and the site once opened.
+final class CommandContext {
+    let global: GlobalOptions
+    let console: Console
+    private var openedSite: Site?
+    private(set) var alias: SiteAlias?
+
+    init(global: GlobalOptions, console: Console) {
+        self.global = global
+        self.console = console
+    }
+
+    /// Opens the site named by --site, $WPRESCUE_SITE or an alias (once).
+    func site() throws -> Site {
+        if let openedSite { return openedSite }
+        let environment = ProcessInfo.processInfo.environment
+        guard var address = global.site ?? environment["WPRESCUE_SITE"], !address.isEmpty else { throw CLIError.noSite }
+        if address.hasPrefix("@") {
+            let resolved = try SiteAliases.resolve(address, searchPaths: SiteAliases.searchPaths(
+                currentDirectory: FileManager.default.currentDirectoryPath, environment: environment))
+            alias = resolved
+            address = resolved.site
+        }
+        let site = try SiteConnector.open(address, environment: environment)
+        openedSite = site
+        return site
+    }
+
+    /// Applies a plan, or in --dry-run shows it. Returns the operation id (nil when dry or empty).
+    func apply(_ plan: ChangePlan, on site: Site) throws -> String? {
+        if global.dryRun || plan.isEmpty {
+            for change in plan.changes { console.line("would \(change.describe(relativeTo: site.layout.root))") }
+            return nil
+        }
+        for change in plan.changes { console.detail(change.describe(relativeTo: site.layout.root)) }
+        return try site.journal.apply(plan)
+    }
+
+    /// The command line as typed, minus anything after a secret-bearing option.
+    static var commandLine: String {
+        CommandLine.arguments.dropFirst().joined(separator: " ")
+    }
+}

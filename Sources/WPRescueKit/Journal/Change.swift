@@ -1,0 +1,48 @@
+import Foundation
+
+/// One change to a site's files. Commands plan a list of these; `Journal.apply` carries
+/// them out one at a time, recording each before and after it happens.
+public enum Change: Equatable, Sendable {
+    /// Rename a file or folder; never replaces anything at the destination.
+    case move(from: String, to: String)
+    case createDirectory(path: String)
+    /// Replace or create a file atomically. The old contents are backed up first.
+    case write(path: String, contents: Data)
+    /// Remove a file. Its contents are backed up first.
+    case removeFile(path: String)
+
+    public var primaryPath: String {
+        switch self {
+        case .move(let from, _): return from
+        case .createDirectory(let path), .write(let path, _), .removeFile(let path): return path
+        }
+    }
+
+    /// A one-line description with paths relative to the site root.
+    public func describe(relativeTo root: String) -> String {
+        let show = { SitePath.relative($0, to: root) }
+        switch self {
+        case .move(let from, let to): return "move \(show(from)) → \(show(to))"
+        case .createDirectory(let path): return "create folder \(show(path))"
+        case .write(let path, let contents): return "write \(show(path)) (\(contents.count) bytes)"
+        case .removeFile(let path): return "remove \(show(path)) (a copy is kept in the journal)"
+        }
+    }
+}
+
+/// A named group of changes that history lists and undo reverts as one.
+public struct ChangePlan: Sendable {
+    /// What the user asked for, as a command line without secrets: `plugins disable --all`.
+    public var command: String
+    /// What the operation does, for history: `Disable 3 plugins: akismet, hello, woo`.
+    public var summary: String
+    public var changes: [Change]
+
+    public init(command: String, summary: String, changes: [Change] = []) {
+        self.command = command
+        self.summary = summary
+        self.changes = changes
+    }
+
+    public var isEmpty: Bool { changes.isEmpty }
+}

@@ -1,0 +1,274 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Write-ahead journal of every change wprescue makes to one site.
+///
+/// Each step is recorded (with backups of any contents it replaces) before it happens and
+/// marked done after. Undo looks at the files as they are, not only at the marks, so a
+/// process killed at any instant (between the record and the rename, say) is undone
+/// exactly: a step that did not happen is skipped, one that did is reverted.
+public final class Journal {
+    public let state: SiteStateDirectory
+    private let fileSystem: SiteFileSystem
+    private let siteRoot: String
+    private let clock: () -> Date
+
+    public init(state: SiteStateDirectory, fileSystem: SiteFileSystem, siteRoot: String, clock: @escaping () -> Date = Date.init) {
+        self.state = state
+        self.fileSystem = fileSystem
+        self.siteRoot = siteRoot
+        self.clock = clock
+    }
+
+    // MARK: - Applying
+
+    /// Carries out a plan step by step. When a step fails, the steps already done are put
+    /// back and the original error is rethrown, so a failed command leaves the site as it was.
+    /// Returns the operation's id.
+    @discardableResult
+    public func apply(_ plan: ChangePlan) throws -> String {
+        let lock = try SiteLock(state: state)
+        defer { withExtendedLifetime(lock) {} }
+        let id = Self.newOperationID(at: clock())
+        try append(JournalRecord(event: .begin, operation: id, time: clock(), command: plan.command,
+                                 summary: plan.summary, site: state.siteIdentity))
+        var recorded: [(Int, RecordedChange)] = []
+        for (index, change) in plan.changes.enumerated() {
+            do {
+                let record = try prepare(change, operation: id, step: index)
+                try append(JournalRecord(event: .intent, operation: id, time: clock(), step: index, change: record))
+                recorded.append((index, record))
+                try perform(change)
+                try append(JournalRecord(event: .done, operation: id, time: clock(), step: index))
+                Self.testHookAfterStep()
+            } catch {
+                do {
+                    try revert(recorded.reversed(), operation: id, force: false)
+                    try append(JournalRecord(event: .end, operation: id, time: clock(), outcome: "rolled-back"))
+                } catch let rollbackError {
+                    throw JournalError.rollbackIncomplete(operation: id, original: Self.message(error),
+                                                          rollback: Self.message(rollbackError))
+                }
+                throw error
+            }
+        }
+        try append(JournalRecord(event: .end, operation: id, time: clock(), outcome: "completed"))
+        return id
+    }
+
+    private func prepare(_ change: Change, operation: String, step: Int) throws -> RecordedChange {
+        switch change {
+        case .move(let from, let to):
+            return RecordedChange(kind: .move, path: from, destination: to)
+        case .createDirectory(let path):
+            return RecordedChange(kind: .createDirectory, path: path)
+        case .write(let path, let contents):
+            let status = try fileSystem.status(path)
+            var before: String?
+            if let status {
+                guard status.kind == .file else { throw FileAccessError.isADirectory(path: path) }
+                before = try saveBackup(try fileSystem.readWhole(path, limit: 64 << 20), operation: operation, name: "\(step).before")
+            }
+            let after = try saveBackup(contents, operation: operation, name: "\(step).after")
+            return RecordedChange(kind: .write, path: path, before: before, after: after, mode: status?.permissions)
+        case .removeFile(let path):
+            guard let status = try fileSystem.status(path) else { throw FileAccessError.notFound(path: path) }
+            let before = try saveBackup(try fileSystem.readWhole(path, limit: 64 << 20), operation: operation, name: "\(step).before")
+            return RecordedChange(kind: .removeFile, path: path, before: before, mode: status.permissions)
+        }
+    }
+
+    private func perform(_ change: Change) throws {
+        switch change {
+        case .move(let from, let to): try fileSystem.move(from, to: to)
+        case .createDirectory(let path): try fileSystem.createDirectory(path, mode: 0o755)
+        case .write(let path, let contents): try fileSystem.writeAtomically(path, contents: contents, newFileMode: 0o644)
+        case .removeFile(let path): try fileSystem.removeFile(path)
+        }
+    }
+
+    // MARK: - Undoing
+
+    /// Reverts one operation (the newest still applied when `id` is nil). Returns what was reverted.
+    @discardableResult
+    public func undo(operation id: String? = nil, force: Bool = false) throws -> OperationSummary {
+        let lock = try SiteLock(state: state)
+        defer { withExtendedLifetime(lock) {} }
+        let operations = try readOperations()
+        let target: JournalOperation
+        if let id {
+            guard let found = operations.first(where: { $0.id == id }) else { throw JournalError.unknownOperation(id) }
+            target = found
+        } else {
+            guard let latest = operations.last(where: { $0.needsUndo }) else { throw JournalError.nothingToUndo }
+            target = latest
+        }
+        guard target.needsUndo else { return target.summary }
+        try append(JournalRecord(event: .revertBegin, operation: target.id, time: clock()))
+        try revert(target.steps.reversed().map { ($0.index, $0.change) }, operation: target.id, force: force)
+        try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
+        return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
+    }
+
+    /// What `undo` would revert, newest first, without touching anything.
+    public func pendingUndo(all: Bool) throws -> [OperationSummary] {
+        let pending = try readOperations().filter(\.needsUndo).reversed().map(\.summary)
+        return all ? Array(pending) : Array(pending.prefix(1))
+    }
+
+    private func revert<S: Sequence>(_ steps: S, operation: String, force: Bool) throws where S.Element == (Int, RecordedChange) {
+        for (index, change) in steps {
+            try revertStep(change, operation: operation, force: force)
+            try append(JournalRecord(event: .reverted, operation: operation, time: clock(), step: index))
+        }
+    }
+
+    /// Puts one step back, judging from the files as they are now; doing it twice is harmless.
+    private func revertStep(_ change: RecordedChange, operation: String, force: Bool) throws {
+        switch change.kind {
+        case .move:
+            let source = change.path, destination = change.destination ?? change.path
+            let sourceExists = try fileSystem.exists(source), destinationExists = try fileSystem.exists(destination)
+            switch (sourceExists, destinationExists) {
+            case (false, true): try fileSystem.move(destination, to: source)
+            case (true, false): break // never happened, or already put back
+            case (true, true): throw JournalError.moveConflict(source: source, destination: destination, bothExist: true)
+            case (false, false): throw JournalError.moveConflict(source: source, destination: destination, bothExist: false)
+            }
+        case .createDirectory:
+            guard try fileSystem.isDirectory(change.path) else { return }
+            guard try fileSystem.list(change.path).isEmpty else { throw JournalError.folderNotEmpty(path: change.path) }
+            try fileSystem.removeDirectory(change.path)
+        case .write:
+            try removeLeftoverTemporary(of: change.path)
+            let current = try fileSystem.status(change.path) == nil ? nil : try fileSystem.readWhole(change.path, limit: 64 << 20)
+            let before = try change.before.map(loadBackup)
+            let after = try change.after.map(loadBackup)
+            if current == before { return }
+            guard current == after || force else {
+                throw JournalError.changedSinceOperation(path: change.path, operation: operation,
+                                                         backup: change.before.map { SitePath.join(state.backupsDirectory, $0) })
+            }
+            if let before {
+                try fileSystem.writeAtomically(change.path, contents: before, newFileMode: change.mode ?? 0o644)
+            } else if current != nil {
+                try fileSystem.removeFile(change.path)
+            }
+        case .removeFile:
+            try removeLeftoverTemporary(of: change.path)
+            guard let name = change.before else { throw JournalError.backupMissing(path: change.path) }
+            let before = try loadBackup(name)
+            if try fileSystem.exists(change.path) {
+                if try fileSystem.readWhole(change.path, limit: 64 << 20) == before { return }
+                guard force else {
+                    throw JournalError.changedSinceOperation(path: change.path, operation: operation,
+                                                             backup: SitePath.join(state.backupsDirectory, name))
+                }
+            }
+            try fileSystem.writeAtomically(change.path, contents: before, newFileMode: change.mode ?? 0o644)
+        }
+    }
+
+    private func removeLeftoverTemporary(of path: String) throws {
+        for leftover in [SitePath.temporarySibling(of: path)] where try fileSystem.isFile(leftover) {
+            try fileSystem.removeFile(leftover)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Every operation in the journal, oldest first.
+    public func history() throws -> [OperationSummary] {
+        try readOperations().map(\.summary)
+    }
+
+    func readOperations() throws -> [JournalOperation] {
+        guard let data = FileManager.default.contents(atPath: state.journalFile) else { return [] }
+        let decoder = Self.decoder
+        var operations: [String: JournalOperation] = [:]
+        var order: [String] = []
+        // A line torn by a crash mid-append is the last one; it never completed, so it is skipped.
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let record = try? decoder.decode(JournalRecord.self, from: Data(line)) else { continue }
+            if operations[record.operation] == nil {
+                order.append(record.operation)
+                operations[record.operation] = JournalOperation(id: record.operation)
+            }
+            operations[record.operation]?.add(record)
+        }
+        return order.compactMap { operations[$0] }
+    }
+
+    // MARK: - Storage
+
+    private func append(_ record: JournalRecord) throws {
+        var line = try Self.encoder.encode(record)
+        line.append(UInt8(ascii: "\n"))
+        let path = state.journalFile
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else {
+            throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno)))
+        }
+    }
+
+    private func saveBackup(_ contents: Data, operation: String, name: String) throws -> String {
+        let folder = SitePath.join(state.backupsDirectory, operation)
+        try SiteStateDirectory.createPrivateDirectories(folder)
+        let relative = "\(operation)/\(name)"
+        let path = SitePath.join(state.backupsDirectory, relative)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let written = contents.withUnsafeBytes { raw in raw.isEmpty ? 0 : write(descriptor, raw.baseAddress, raw.count) }
+        guard written == contents.count, fsync(descriptor) == 0 else {
+            throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno)))
+        }
+        return relative
+    }
+
+    private func loadBackup(_ relative: String) throws -> Data {
+        let path = SitePath.join(state.backupsDirectory, relative)
+        guard let data = FileManager.default.contents(atPath: path) else { throw JournalError.backupMissing(path: path) }
+        return data
+    }
+
+    static func newOperationID(at date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "\(formatter.string(from: date))-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static func message(_ error: Error) -> String { error.localizedDescription }
+
+    /// Lets the crash tests stop the process between two steps reliably.
+    private static let stepDelay: useconds_t = {
+        guard let value = ProcessInfo.processInfo.environment["WPRESCUE_TEST_STEP_DELAY_MS"], let ms = UInt32(value) else { return 0 }
+        return ms * 1000
+    }()
+
+    private static func testHookAfterStep() {
+        if stepDelay > 0 { usleep(stepDelay) }
+    }
+}

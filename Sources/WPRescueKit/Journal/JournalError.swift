@@ -1,0 +1,48 @@
+import Foundation
+
+/// Failures of the journal itself, or of undoing what it recorded.
+public enum JournalError: Error, Equatable {
+    case stateDirectoryUnusable(path: String, detail: String)
+    case siteBusy(site: String)
+    case journalUnwritable(path: String, detail: String)
+    case backupMissing(path: String)
+    /// The file was changed by someone else after wprescue changed it.
+    case changedSinceOperation(path: String, operation: String, backup: String?)
+    /// Both the original and the moved copy exist, or neither does.
+    case moveConflict(source: String, destination: String, bothExist: Bool)
+    case folderNotEmpty(path: String)
+    case nothingToUndo
+    case unknownOperation(String)
+    /// A step failed and the steps before it could not all be put back.
+    case rollbackIncomplete(operation: String, original: String, rollback: String)
+}
+
+extension JournalError: LocalizedError {
+    public var errorDescription: String? {
+        switch self {
+        case .stateDirectoryUnusable(let path, let detail):
+            return "Cannot use wprescue's state folder \(path) (\(detail)); set WPRESCUE_STATE_DIR to a writable folder."
+        case .siteBusy(let site):
+            return "Another wprescue is already changing \(site); wait for it to finish (or stop it) and try again."
+        case .journalUnwritable(let path, let detail):
+            return "Cannot write the journal \(path) (\(detail)); nothing was changed. Free space or fix permissions and try again."
+        case .backupMissing(let path):
+            return "The backup \(path) is missing, so this change cannot be undone byte-for-byte; restore it by hand or from a site backup."
+        case .changedSinceOperation(let path, let operation, let backup):
+            let saved = backup.map { " Its earlier contents are saved in \($0)." } ?? ""
+            return "\(path) was changed by someone else after operation \(operation); undo leaves it alone.\(saved) Re-run with --force to restore wprescue's backup anyway."
+        case .moveConflict(let source, let destination, let bothExist):
+            return bothExist
+                ? "Both \(source) and \(destination) exist, so undo cannot tell which to keep; compare them, remove the stale one, and run undo again."
+                : "Neither \(source) nor \(destination) exists any more; someone moved or removed it after wprescue did."
+        case .folderNotEmpty(let path):
+            return "\(path) is not empty, so undo leaves the folder in place; check what is in it."
+        case .nothingToUndo:
+            return "Nothing to undo: every change wprescue made to this site is already reverted."
+        case .unknownOperation(let id):
+            return "No operation \(id) in this site's journal; `wprescue history` lists them."
+        case .rollbackIncomplete(let operation, let original, let rollback):
+            return "\(original) Putting back the steps already done also failed (\(rollback)); run `wprescue undo` once the problem is fixed (operation \(operation))."
+        }
+    }
+}

@@ -45,8 +45,11 @@ let package = Package(
         ),
         .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
 
-        .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "wprescue"]),
+        // Shared by the test targets: fixture sites, tree snapshots, running the built CLI.
+        .target(name: "WPRescueTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit", "WPRescueTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueTestSupport", "wprescue"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,15 +36,17 @@ public final class Journal {
         let id = Self.newOperationID(at: clock())
         try append(JournalRecord(event: .begin, operation: id, time: clock(), command: plan.command,
                                  summary: plan.summary, site: state.siteIdentity))
-        var recorded: [(Int, RecordedChange)] = []
+        var recorded: [(index: Int, change: RecordedChange, done: Bool)] = []
         for (index, change) in plan.changes.enumerated() {
             do {
                 let record = try prepare(change, operation: id, step: index)
                 try append(JournalRecord(event: .intent, operation: id, time: clock(), step: index, change: record))
-                recorded.append((index, record))
+                recorded.append((index, record, false))
+                Self.testHookBetweenSteps()
                 try perform(change)
+                recorded[recorded.count - 1].done = true
                 try append(JournalRecord(event: .done, operation: id, time: clock(), step: index))
-                Self.testHookAfterStep()
+                Self.testHookBetweenSteps()
             } catch {
                 do {
                     try revert(recorded.reversed(), operation: id, force: false)
@@ -109,7 +111,7 @@ public final class Journal {
         }
         guard target.needsUndo else { return target.summary }
         try append(JournalRecord(event: .revertBegin, operation: target.id, time: clock()))
-        try revert(target.steps.reversed().map { ($0.index, $0.change) }, operation: target.id, force: force)
+        try revert(target.steps.reversed().map { ($0.index, $0.change, $0.done) }, operation: target.id, force: force)
         try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
         return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
     }
@@ -120,15 +122,18 @@ public final class Journal {
         return all ? Array(pending) : Array(pending.prefix(1))
     }
 
-    private func revert<S: Sequence>(_ steps: S, operation: String, force: Bool) throws where S.Element == (Int, RecordedChange) {
-        for (index, change) in steps {
-            try revertStep(change, operation: operation, force: force)
+    private func revert<S: Sequence>(_ steps: S, operation: String, force: Bool) throws
+    where S.Element == (index: Int, change: RecordedChange, done: Bool) {
+        for (index, change, done) in steps {
+            try revertStep(change, operation: operation, done: done, force: force)
             try append(JournalRecord(event: .reverted, operation: operation, time: clock(), step: index))
         }
     }
 
     /// Puts one step back, judging from the files as they are now; doing it twice is harmless.
-    private func revertStep(_ change: RecordedChange, operation: String, force: Bool) throws {
+    /// `done` is false for a step that was recorded but not confirmed (it failed, or the
+    /// process died): if it left no trace at all, there is nothing to put back.
+    private func revertStep(_ change: RecordedChange, operation: String, done: Bool, force: Bool) throws {
         switch change.kind {
         case .move:
             let source = change.path, destination = change.destination ?? change.path
@@ -137,7 +142,8 @@ public final class Journal {
             case (false, true): try fileSystem.move(destination, to: source)
             case (true, false): break // never happened, or already put back
             case (true, true): throw JournalError.moveConflict(source: source, destination: destination, bothExist: true)
-            case (false, false): throw JournalError.moveConflict(source: source, destination: destination, bothExist: false)
+            case (false, false):
+                if done { throw JournalError.moveConflict(source: source, destination: destination, bothExist: false) }
             }
         case .createDirectory:
             guard try fileSystem.isDirectory(change.path) else { return }
@@ -262,13 +268,14 @@ public final class Journal {
 
     private static func message(_ error: Error) -> String { error.localizedDescription }
 
-    /// Lets the crash tests stop the process between two steps reliably.
+    /// Lets the crash tests stop the process reliably between recording a step and doing it,
+    /// and between two steps.
     private static let stepDelay: useconds_t = {
         guard let value = ProcessInfo.processInfo.environment["WPRESCUE_TEST_STEP_DELAY_MS"], let ms = UInt32(value) else { return 0 }
         return ms * 1000
     }()
 
-    private static func testHookAfterStep() {
+    private static func testHookBetweenSteps() {
         if stepDelay > 0 { usleep(stepDelay) }
     }
 }

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import WPRescueTestSupport
+@testable import WPRescueKit
+
+struct JournalTests {
+    func open(_ fixture: FixtureSite) throws -> Site {
+        try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
+                      environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+    }
+
+    @Test func `undo restores every kind of change byte-for-byte`() throws {
+        let fixture = try FixtureSite()
+        try fixture.write(".maintenance", "<?php $upgrading = time(); ?>", mode: 0o640)
+        try fixture.write(".htaccess", "# BEGIN WordPress\nbroken\n", mode: 0o604)
+        let before = try TreeSnapshot(of: fixture.root)
+        let site = try open(fixture)
+        let plan = ChangePlan(command: "test", summary: "every kind", changes: [
+            .createDirectory(path: fixture.path("wp-content/new-folder")),
+            .move(from: fixture.path("wp-content/plugins/akismet"), to: fixture.path("wp-content/new-folder/akismet")),
+            .write(path: fixture.path(".htaccess"), contents: Data("# BEGIN WordPress\nfixed\n".utf8)),
+            .write(path: fixture.path("wp-content/created.txt"), contents: Data("new\n".utf8)),
+            .removeFile(path: fixture.path(".maintenance")),
+        ])
+        try site.journal.apply(plan)
+        #expect(try fixture.read(".htaccess") == "# BEGIN WordPress\nfixed\n")
+        #expect(!fixture.exists(".maintenance"))
+        #expect(try FileManager.default.attributesOfItem(atPath: fixture.path(".htaccess"))[.posixPermissions] as? Int == 0o604,
+                "an atomic write keeps the file's mode")
+        try site.journal.undo()
+        let after = try TreeSnapshot(of: fixture.root)
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
+
+    @Test func `a step that fails puts back the steps before it`() throws {
+        let fixture = try FixtureSite()
+        let before = try TreeSnapshot(of: fixture.root)
+        let site = try open(fixture)
+        let plan = ChangePlan(command: "test", summary: "fails at step 3", changes: [
+            .createDirectory(path: fixture.path("wp-content/q")),
+            .move(from: fixture.path("wp-content/plugins/akismet"), to: fixture.path("wp-content/q/akismet")),
+            .move(from: fixture.path("wp-content/plugins/vanished"), to: fixture.path("wp-content/q/vanished")),
+        ])
+        #expect(throws: FileAccessError.notFound(path: fixture.path("wp-content/plugins/vanished"))) {
+            try site.journal.apply(plan)
+        }
+        #expect(try TreeSnapshot(of: fixture.root) == before)
+        #expect(try site.journal.history().map(\.status) == [.undone])
+        #expect(throws: JournalError.nothingToUndo) { try site.journal.undo() }
+    }
+
+    @Test func `undo leaves alone a file someone changed since, unless forced`() throws {
+        let fixture = try FixtureSite()
+        let site = try open(fixture)
+        try site.journal.apply(ChangePlan(command: "test", summary: "edit", changes: [
+            .write(path: fixture.path(".htaccess"), contents: Data("ours\n".utf8)),
+        ]))
+        try fixture.write(".htaccess", "edited by the owner afterwards\n")
+        #expect(throws: JournalError.self) { try site.journal.undo() }
+        #expect(try fixture.read(".htaccess") == "edited by the owner afterwards\n")
+        try site.journal.undo(force: true)
+        #expect(!fixture.exists(".htaccess"), "the file did not exist before the operation")
+    }
+
+    @Test func `undo is idempotent and history tells the state`() throws {
+        let fixture = try FixtureSite()
+        let site = try open(fixture)
+        let first = try site.journal.apply(ChangePlan(command: "a", summary: "first", changes: [
+            .move(from: fixture.path("wp-content/plugins/hello.php"), to: fixture.path("wp-content/hello.php")),
+        ]))
+        let second = try site.journal.apply(ChangePlan(command: "b", summary: "second", changes: [
+            .move(from: fixture.path("wp-content/plugins/akismet"), to: fixture.path("wp-content/akismet")),
+        ]))
+        #expect(try site.journal.pendingUndo(all: true).map(\.id) == [second, first])
+        #expect(try site.journal.undo().id == second)
+        #expect(try site.journal.history().map(\.status) == [.applied, .undone])
+        #expect(try site.journal.undo(operation: second).status == .undone, "undoing twice is harmless")
+        try site.journal.undo()
+        #expect(fixture.exists("wp-content/plugins/hello.php") && fixture.exists("wp-content/plugins/akismet"))
+        #expect(throws: JournalError.nothingToUndo) { try site.journal.undo() }
+    }
+
+    @Test func `the journal and its backups never hold secrets where others can read them`() throws {
+        let fixture = try FixtureSite()
+        let site = try open(fixture)
+        let config = try fixture.read("wp-config.php")
+        try site.journal.apply(ChangePlan(command: "config set WP_DEBUG true", summary: "edit config", changes: [
+            .write(path: fixture.path("wp-config.php"), contents: Data(config.replacingOccurrences(of: "false", with: "true").utf8)),
+        ]))
+        let journal = try String(contentsOfFile: site.journal.state.journalFile, encoding: .utf8)
+        #expect(!journal.contains("fixture-secret-Zq8"))
+        #expect(!journal.contains("fixture-auth-key"))
+        let manager = FileManager.default
+        #expect(try manager.attributesOfItem(atPath: site.journal.state.journalFile)[.posixPermissions] as? Int == 0o600)
+        #expect(try manager.attributesOfItem(atPath: site.journal.state.path)[.posixPermissions] as? Int == 0o700)
+        let backups = try #require(manager.enumerator(atPath: site.journal.state.backupsDirectory))
+        var backupCount = 0
+        while let file = backups.nextObject() as? String {
+            guard file.hasSuffix(".before") || file.hasSuffix(".after") else { continue }
+            backupCount += 1
+            #expect(try manager.attributesOfItem(atPath: site.journal.state.backupsDirectory + "/" + file)[.posixPermissions] as? Int == 0o600)
+        }
+        #expect(backupCount == 2)
+        #expect(!SitePath.isInside(site.journal.state.path, root: fixture.root))
+    }
+
+    @Test func `a torn last line from a crash is ignored`() throws {
+        let fixture = try FixtureSite()
+        let site = try open(fixture)
+        try site.journal.apply(ChangePlan(command: "a", summary: "first", changes: [
+            .move(from: fixture.path("wp-content/plugins/hello.php"), to: fixture.path("wp-content/hello.php")),
+        ]))
+        let handle = try #require(FileHandle(forWritingAtPath: site.journal.state.journalFile))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"event\":\"begin\",\"operat".utf8))
+        try handle.close()
+        #expect(try site.journal.history().count == 1)
+        try site.journal.undo()
+        #expect(fixture.exists("wp-content/plugins/hello.php"))
+    }
+
+    @Test func `a second wprescue on the same site is turned away`() throws {
+        let fixture = try FixtureSite()
+        let site = try open(fixture)
+        let lock = try SiteLock(state: site.journal.state)
+        #expect(throws: JournalError.siteBusy(site: site.identity)) {
+            try site.journal.apply(ChangePlan(command: "a", summary: "b", changes: [.createDirectory(path: fixture.path("x"))]))
+        }
+        withExtendedLifetime(lock) {}
+    }
+}

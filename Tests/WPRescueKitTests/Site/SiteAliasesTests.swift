@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import WPRescueKit
+
+struct SiteAliasesTests {
+    @Test func `reads aliases written with or without the at sign`() throws {
+        let yaml = """
+            "@prod":
+              site: sftp://deploy@example.com/var/www/html
+              url: https://example.com
+              ssh:
+                identity: ~/.ssh/id_ed25519
+                known_hosts: /etc/ssh/known
+            staging:
+              site: /srv/staging
+            """
+        let aliases = try SiteAliases.parse(Data(yaml.utf8), source: "wprescue.yml")
+        #expect(aliases["prod"]?.site == "sftp://deploy@example.com/var/www/html")
+        #expect(aliases["prod"]?.url == "https://example.com")
+        #expect(aliases["prod"]?.ssh?.knownHosts == "/etc/ssh/known")
+        #expect(aliases["staging"]?.site == "/srv/staging")
+        #expect(aliases["staging"]?.source == "wprescue.yml")
+    }
+
+    @Test func `an entry without a site names the missing key and the file`() {
+        do {
+            _ = try SiteAliases.parse(Data("\"@prod\":\n  url: https://x\n".utf8), source: "/tmp/sites.yml")
+            Issue.record("accepted an alias without site")
+        } catch {
+            #expect(error.localizedDescription.contains("/tmp/sites.yml"))
+            #expect(error.localizedDescription.contains("site"))
+        }
+    }
+
+    @Test func `an unknown alias lists the files searched`() {
+        #expect(throws: SiteAliasError.unknownAlias(name: "nope", searched: ["/nonexistent/a.yml"])) {
+            try SiteAliases.resolve("@nope", searchPaths: ["/nonexistent/a.yml"])
+        }
+    }
+
+    @Test func `the current folder's file wins over the user's`() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alias-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let local = folder.appendingPathComponent("wprescue.yml").path
+        let user = folder.appendingPathComponent("sites.yml").path
+        try Data("prod:\n  site: /local\n".utf8).write(to: URL(fileURLWithPath: local))
+        try Data("prod:\n  site: /user\nother:\n  site: /other\n".utf8).write(to: URL(fileURLWithPath: user))
+        #expect(try SiteAliases.resolve("@prod", searchPaths: [local, user]).site == "/local")
+        #expect(try SiteAliases.resolve("@other", searchPaths: [local, user]).site == "/other")
+    }
+}

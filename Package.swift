@@ -24,6 +24,11 @@ let package = Package(
             providers: [.apt(["libmariadb-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "CSystemShims"),
 
         // The core: speaks WordPress (site, plugin, theme, constant, journal), knows no terminal.
@@ -35,11 +40,15 @@ let package = Package(
             ]
         ),
 
+        // HTTP for probes, through libcurl.
+        .target(name: "WPRescueHTTP", dependencies: ["CCurl", "WPRescueKit"]),
+
         // Commands, one file each; everything a user sees is worded here.
         .target(
             name: "WPRescueCLI",
             dependencies: [
                 "WPRescueKit",
+                "WPRescueHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,6 +10,7 @@ public struct WPRescueCommand: ParsableCommand {
         so `wprescue undo` reverts it byte-for-byte, even after a crash.
         """,
         subcommands: [
+            ProbeCommand.self,
             PluginsCommand.self,
             ThemesCommand.self,
             HistoryCommand.self,

@@ -6,4 +6,9 @@ enum ConfigPathReader {
         #warning("wire to WPConfigFile after merging the config branch")
         return [:]
     }
+
+    static func literalStrings(in contents: Data, names: [String]) -> [String: String] {
+        #warning("wire to WPConfigFile after merging the config branch")
+        return [:]
+    }
 }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import WPRescueHTTP
+import WPRescueKit
+
+/// How to reach the site over HTTP; shared by probe, bisect, diagnose and rescue.
+struct ProbeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A page to probe (repeatable). Default: the home URL and /wp-login.php.", valueName: "url"))
+    var url: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Text the page must contain to count as healthy (repeatable).", valueName: "text"))
+    var expect: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Send requests for host:port to this address, bypassing DNS and a CDN (like curl --resolve).", valueName: "host:port:address"))
+    var resolve: [String] = []
+
+    @Option(name: .long, help: "Seconds a page may take.")
+    var timeout: Double = 20
+
+    @Flag(name: .long, help: "Accept invalid TLS certificates.")
+    var insecure = false
+
+    func validate() throws {
+        for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
+            throw ValidationError("--resolve takes host:port:address, got '\(entry)'.")
+        }
+        for page in url where !(page.hasPrefix("http://") || page.hasPrefix("https://")) {
+            throw ValidationError("--url takes an http:// or https:// address, got '\(page)'.")
+        }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+    }
+
+    func prober(headers: [String: String] = [:]) -> Prober {
+        var options = Prober.Options()
+        options.expectedText = expect
+        options.resolve = resolve
+        options.timeout = timeout
+        options.verifyTLS = !insecure
+        options.headers = headers
+        return Prober(fetcher: CurlPageFetcher(), options: options)
+    }
+
+    /// --url, else the alias's url, else what the site says its home is.
+    func pages(context: CommandContext) throws -> [String] {
+        if !url.isEmpty { return url }
+        if context.global.site != nil || ProcessInfo.processInfo.environment["WPRESCUE_SITE"] != nil {
+            let site = try context.site()
+            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) { return Prober.defaultURLs(home: home) }
+        }
+        throw CLIError.invalidArguments("No URL to probe: pass --url https://example.com/ (or give the alias a `url:`).")
+    }
+}

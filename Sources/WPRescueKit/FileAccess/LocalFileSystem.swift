@@ -94,7 +94,11 @@ public final class LocalFileSystem: SiteFileSystem {
                     written += count
                 }
             }
-            if replacing, getuid() == 0 { _ = fchown(descriptor, existing.st_uid, existing.st_gid) }
+            if getuid() == 0 {
+                // Run as root, wprescue must not leave root-owned files the site's owner cannot change.
+                var owner = existing
+                if replacing || stat(folder, &owner) == 0 { _ = fchown(descriptor, owner.st_uid, owner.st_gid) }
+            }
             guard fchmod(descriptor, mode) == 0 else { throw Self.error(errno, path: path, operation: "set the mode of") }
             guard fsync(descriptor) == 0 else { throw Self.error(errno, path: path, operation: "flush") }
         }
@@ -123,6 +127,7 @@ public final class LocalFileSystem: SiteFileSystem {
 
     public func createDirectory(_ path: String, mode: UInt16) throws {
         guard mkdir(path, mode_t(mode)) == 0 else { throw Self.error(errno, path: path, operation: "create the folder") }
+        Self.giveToParentOwner(path)
         Self.syncDirectory(SitePath.parent(path))
     }
 
@@ -144,6 +149,13 @@ public final class LocalFileSystem: SiteFileSystem {
     }
 
     // MARK: - Helpers
+
+    /// Run as root, a new folder goes to whoever owns the folder it is in (the site's owner).
+    private static func giveToParentOwner(_ path: String) {
+        guard getuid() == 0 else { return }
+        var parent = stat()
+        if stat(SitePath.parent(path), &parent) == 0 { _ = chown(path, parent.st_uid, parent.st_gid) }
+    }
 
     private static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

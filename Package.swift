@@ -53,6 +53,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
+        .executableTarget(name: "wprescue-bench", dependencies: ["WPRescueKit"]),
 
         // Shared by the test targets: fixture sites, tree snapshots, running the built CLI.
         .target(name: "WPRescueTestSupport", path: "Tests/TestSupport"),

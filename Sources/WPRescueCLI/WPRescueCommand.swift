@@ -11,6 +11,7 @@ public struct WPRescueCommand: ParsableCommand {
         """,
         subcommands: [
             ProbeCommand.self,
+            BisectCommand.self,
             PluginsCommand.self,
             ThemesCommand.self,
             HistoryCommand.self,

@@ -4,7 +4,8 @@ import WPRescueTestSupport
 
 /// The commands against a real WordPress served by nginx + PHP-FPM and Apache, on the
 /// local file system. Each test starts from a pristine site.
-@Suite(.serialized, .enabled(if: Testbed.shouldRun))
+extension TestbedSuites {
+@Suite
 struct RealWordPressTests {
     let testbed: Testbed
     let state: String
@@ -78,4 +79,5 @@ struct RealWordPressTests {
         let siteOwner = try FileManager.default.attributesOfItem(atPath: testbed.sitePath + "/wp-content")[.ownerAccountName] as? String
         #expect(owner == siteOwner)
     }
+}
 }

@@ -31,35 +31,55 @@ public final class Journal {
     /// Returns the operation's id.
     @discardableResult
     public func apply(_ plan: ChangePlan) throws -> String {
-        let lock = try SiteLock(state: state)
-        defer { withExtendedLifetime(lock) {} }
-        let id = Self.newOperationID(at: clock())
-        try append(JournalRecord(event: .begin, operation: id, time: clock(), command: plan.command,
-                                 summary: plan.summary, site: state.siteIdentity))
-        var recorded: [(index: Int, change: RecordedChange, done: Bool)] = []
-        for (index, change) in plan.changes.enumerated() {
-            do {
-                let record = try prepare(change, operation: id, step: index)
-                try append(JournalRecord(event: .intent, operation: id, time: clock(), step: index, change: record))
-                recorded.append((index, record, false))
-                Self.testHookBetweenSteps()
-                try perform(change)
-                recorded[recorded.count - 1].done = true
-                try append(JournalRecord(event: .done, operation: id, time: clock(), step: index))
-                Self.testHookBetweenSteps()
-            } catch {
-                do {
-                    try revert(recorded.reversed(), operation: id, force: false)
-                    try append(JournalRecord(event: .end, operation: id, time: clock(), outcome: "rolled-back"))
-                } catch let rollbackError {
-                    throw JournalError.rollbackIncomplete(operation: id, original: Self.message(error),
-                                                          rollback: Self.message(rollbackError))
-                }
-                throw error
-            }
+        let operation = try begin(command: plan.command, summary: plan.summary)
+        do {
+            for change in plan.changes { try operation.apply(change) }
+        } catch {
+            try operation.rollBack(after: error)
+            throw error
         }
-        try append(JournalRecord(event: .end, operation: id, time: clock(), outcome: "completed"))
-        return id
+        try operation.finish()
+        return operation.id
+    }
+
+    /// Starts an operation whose steps are decided as it goes (a bisection, a rescue).
+    /// The site stays locked until the operation finishes or is released.
+    public func begin(command: String, summary: String) throws -> JournalOperationWriter {
+        let lock = try SiteLock(state: state)
+        let id = Self.newOperationID(at: clock())
+        try append(JournalRecord(event: .begin, operation: id, time: clock(), command: command,
+                                 summary: summary, site: state.siteIdentity))
+        return JournalOperationWriter(journal: self, id: id, lock: lock)
+    }
+
+    /// Backs up what a step replaces and records the step, before it happens.
+    func recordIntent(_ change: Change, operation id: String, index: Int) throws -> RecordedChange {
+        let record = try prepare(change, operation: id, step: index)
+        try append(JournalRecord(event: .intent, operation: id, time: clock(), step: index, change: record))
+        Self.testHookBetweenSteps()
+        return record
+    }
+
+    /// Carries out a recorded step and marks it done.
+    func performRecorded(_ change: Change, operation id: String, index: Int) throws {
+        try perform(change)
+        try append(JournalRecord(event: .done, operation: id, time: clock(), step: index))
+        Self.testHookBetweenSteps()
+    }
+
+    func finish(operation id: String, outcome: String) throws {
+        try append(JournalRecord(event: .end, operation: id, time: clock(), outcome: outcome))
+    }
+
+    func setSummary(operation id: String, summary: String) throws {
+        try append(JournalRecord(event: .begin, operation: id, time: clock(), summary: summary))
+    }
+
+    /// Reverts the given steps (newest first) of an operation that is still open.
+    func revertOpen(_ steps: [(index: Int, change: RecordedChange, done: Bool)], operation id: String) throws {
+        try append(JournalRecord(event: .revertBegin, operation: id, time: clock()))
+        try revert(steps.reversed(), operation: id, force: false)
+        try append(JournalRecord(event: .revertEnd, operation: id, time: clock()))
     }
 
     private func prepare(_ change: Change, operation: String, step: Int) throws -> RecordedChange {
@@ -113,6 +133,7 @@ public final class Journal {
         try append(JournalRecord(event: .revertBegin, operation: target.id, time: clock()))
         try revert(target.steps.reversed().map { ($0.index, $0.change, $0.done) }, operation: target.id, force: force)
         try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
+        if target.outcome == nil { try finish(operation: target.id, outcome: "interrupted") }
         return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
     }
 

@@ -22,9 +22,12 @@ struct JournalOperation {
     mutating func add(_ record: JournalRecord) {
         switch record.event {
         case .begin:
-            started = record.time
-            command = record.command ?? ""
-            summaryText = record.summary ?? ""
+            // A later begin record for the same operation only updates its summary.
+            if record.command != nil {
+                started = record.time
+                command = record.command ?? ""
+            }
+            summaryText = record.summary ?? summaryText
         case .intent:
             if let step = record.step, let change = record.change { steps.append(Step(index: step, change: change, done: false)) }
         case .done:

@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import WPRescueKit
+
+struct BisectCommand: SiteCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bisect",
+        abstract: "Find the plugin, or the set of plugins, that breaks the site, by switching them and probing.",
+        discussion: """
+        The site must be broken now. wprescue disables every candidate (if the site is still broken, it is \
+        not a plugin), then searches by halves, confirming 502/503/504 answers before believing them. \
+        Plugins named in recent fatal errors or changed in the last 48 hours are tried first. At the end \
+        the culprits stay disabled and everything else is back where it was; --restore puts everything back. \
+        The whole bisection is one operation: `wprescue undo` reverts it, even after Ctrl-C or kill -9.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var probe: ProbeOptions
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Plugins to leave enabled throughout (e.g. one others depend on).")
+    var keep: [String] = []
+
+    @Flag(name: .long, help: "Include must-use plugins.")
+    var includeMu = false
+
+    @Flag(name: .long, help: "Include drop-ins (object-cache.php, advanced-cache.php, ...).")
+    var includeDropins = false
+
+    @Flag(name: .long, help: "Put every plugin back at the end instead of leaving the culprits disabled.")
+    var restore = false
+
+    @Option(name: .long, help: "Seconds between two looks that must agree after files move (PHP opcache revalidates every 2 s by default; 0 trusts one look).")
+    var settle: Double = 2.1
+
+    func validate() throws {
+        if settle < 0 { throw ValidationError("--settle must be 0 or more seconds.") }
+    }
+
+    func execute(_ context: CommandContext) throws {
+        let site = try context.site()
+        let console = context.console
+        let urls = try probe.pages(context: context)
+        var kinds: Set<Extension.Kind> = [.plugin]
+        if includeMu { kinds.insert(.mustUse) }
+        if includeDropins { kinds.insert(.dropIn) }
+        let installed = try site.catalog.all(kinds: kinds)
+        _ = try ExtensionSwitch.select(keep, from: installed, kindName: "plugin")
+        let candidates = installed.filter { $0.state == .enabled && !keep.contains($0.slug) }
+        guard !candidates.isEmpty else { throw CLIError.invalidArguments("No enabled plugins to bisect on this site.") }
+        let suspects = BisectCommand.suspects(candidates)
+        console.line("Bisecting \(candidates.count) plugins against \(urls.joined(separator: ", "))\(suspects.isEmpty ? "" : "; trying first: \(suspects.joined(separator: ", "))").")
+
+        if global.dryRun {
+            console.line("Dry run: would move plugins in and out of wp-content/\(Quarantine.folderName) while probing; nothing was changed.")
+            return
+        }
+        let started = Date()
+        let operation = try site.journal.begin(command: CommandContext.commandLine, summary: "Bisect \(candidates.count) plugins")
+        let oracle = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation,
+                                      prober: probe.prober(), urls: urls, settle: settle) { look in
+            console.line(BisectCommand.progressLine(look))
+        }
+        let outcome: Outcome
+        do {
+            let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects)
+                .run(oracle: oracle, wait: { Thread.sleep(forTimeInterval: $0) })
+            outcome = try finish(result, oracle: oracle, candidates: candidates, operation: operation, console: console)
+        } catch {
+            console.note("Stopped by an error; putting every plugin back.")
+            try operation.rollBack(after: error)
+            throw error
+        }
+        try report(outcome, site: site, operation: operation.id, seconds: Date().timeIntervalSince(started), console: console)
+        if !outcome.healthyAtEnd { throw ExitCode(2) }
+    }
+
+    struct Outcome {
+        var result: BisectResult
+        var disabled: [String]
+        var finalVerdict: ProbeVerdict?
+        var healthyAtEnd: Bool
+    }
+
+    /// Leaves the culprits disabled and everything else enabled (or restores all), verifies, finishes.
+    private func finish(_ result: BisectResult, oracle: SiteBisectOracle, candidates: [Extension],
+                        operation: JournalOperationWriter, console: Console) throws -> Outcome {
+        var disable = Set<String>()
+        if case .culpritsFound(let sets) = result.conclusion, !restore {
+            for set in sets { disable.formUnion(try chooseToDisable(set, console: console)) }
+        }
+        let all = Set(candidates.map(\.slug))
+        try oracle.arrange(enabled: all.subtracting(disable))
+        var verdict: ProbeVerdict?
+        if !disable.isEmpty || restore {
+            verdict = oracle.stableReport().verdict
+        }
+        let disabledList = candidates.map(\.slug).filter(disable.contains)
+        let summary: String
+        switch result.conclusion {
+        case .culpritsFound(let sets):
+            let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
+            summary = restore ? "Bisect found \(names); everything restored" : "Bisect found \(names); disabled \(disabledList.joined(separator: ", "))"
+        case .notBroken: summary = "Bisect: site was not broken; nothing changed"
+        case .notAPluginProblem: summary = "Bisect: not a plugin; everything restored"
+        case .inconclusive: summary = "Bisect inconclusive; everything restored"
+        }
+        try operation.updateSummary(summary)
+        try operation.finish()
+        let healthy: Bool
+        switch result.conclusion {
+        case .culpritsFound: healthy = restore || verdict == .healthy
+        case .notBroken: healthy = true
+        case .notAPluginProblem, .inconclusive: healthy = false
+        }
+        return Outcome(result: result, disabled: disabledList, finalVerdict: verdict, healthyAtEnd: healthy)
+    }
+
+    /// A plugin alone is disabled. For plugins that only break the site together, the
+    /// person at the terminal may keep one of them; otherwise (or with --yes) all are disabled.
+    private func chooseToDisable(_ set: [String], console: Console) throws -> [String] {
+        guard set.count > 1, !global.yes, isatty(STDIN_FILENO) != 0, !console.isJSON else { return set }
+        console.line("These plugins break the site only together: \(set.joined(separator: ", ")). Which one should stay enabled?")
+        for (index, slug) in set.enumerated() { console.line("  \(index + 1)) keep \(slug), disable the others") }
+        console.line("  \(set.count + 1)) disable all of them (default)")
+        FileHandle.standardError.write(Data("Choice [\(set.count + 1)]: ".utf8))
+        guard let answer = readLine(), let choice = Int(answer.trimmingCharacters(in: .whitespaces)),
+              (1...set.count).contains(choice) else { return set }
+        return set.enumerated().filter { $0.offset != choice - 1 }.map(\.element)
+    }
+
+    private func report(_ outcome: Outcome, site: Site, operation: String, seconds: Double, console: Console) throws {
+        let result = outcome.result
+        console.line("")
+        switch result.conclusion {
+        case .culpritsFound(let sets):
+            for set in sets {
+                console.line(set.count == 1 ? "Culprit: \(set[0]) breaks the site on its own."
+                                            : "Culprits: \(set.joined(separator: " + ")) break the site only together (a conflict).")
+            }
+            if restore {
+                console.line("Every plugin was put back (--restore); the site is broken again.")
+            } else {
+                console.line("Left disabled: \(outcome.disabled.joined(separator: ", ")); every other plugin is back. Site now: \(outcome.finalVerdict?.rawValue ?? "unknown").")
+                console.line("Next: update the plugin, or replace it, and report the error to its author (the site's debug.log has the details). "
+                    + PluginsCommand.activeListNote)
+            }
+        case .notBroken:
+            console.line("The site is healthy with every plugin enabled: nothing to bisect.")
+        case .notAPluginProblem:
+            console.line("The site stays broken with every plugin disabled: it is not a plugin. Look at the theme "
+                + "(`wprescue themes disable`), drop-ins (--include-dropins), must-use plugins (--include-mu), "
+                + "WordPress core files, the server (PHP-FPM, memory) or the database. Every plugin was put back.")
+        case .inconclusive(let partial):
+            console.line("The site answered too unreliably to conclude\(partial.isEmpty ? "" : " (found so far: \(partial.map { $0.joined(separator: " + ") }.joined(separator: "; ")))"); every plugin was put back. Try again when the server is calmer.")
+        }
+        console.line(String(format: "%d probes (%d repeats), %.1f s. Undo with: wprescue undo   (operation %@)", result.probes, result.retries, seconds, operation))
+        try console.emit(json: BisectJSON(outcome: result.conclusion.outcome, culprits: result.culprits, probes: result.probes,
+                                          retries: result.retries, steps: result.steps, seconds: seconds,
+                                          disabled: outcome.disabled, finalVerdict: outcome.finalVerdict, operation: operation))
+    }
+
+    /// Recently changed plugins first: an update is the usual reason a site breaks. Only
+    /// when that singles out a few: if most plugins changed together (a fresh install, a
+    /// restore), recency says nothing.
+    static func suspects(_ candidates: [Extension], now: Date = Date()) -> [String] {
+        let recent = candidates.filter { now.timeIntervalSince($0.modified) < 48 * 3600 }
+        guard recent.count <= max(1, candidates.count / 4) else { return [] }
+        return recent.sorted { $0.modified > $1.modified }.prefix(5).map(\.slug)
+    }
+
+    static func progressLine(_ look: SiteBisectOracle.Look) -> String {
+        let disabled = look.disabled.isEmpty ? "none" : look.disabled.count <= 4 ? look.disabled.joined(separator: ", ")
+            : look.disabled.prefix(3).joined(separator: ", ") + " and \(look.disabled.count - 3) more"
+        return String(format: "  %3d enabled, disabled: %@  →  %@  (%.1f s)", look.enabled.count, disabled,
+                      look.report.verdict.rawValue, look.seconds)
+    }
+}
+
+/// `bisect --format json` (documented in the README).
+struct BisectJSON: Encodable {
+    var outcome: String
+    var culprits: [[String]]
+    var probes: Int
+    var retries: Int
+    var steps: [BisectStep]
+    var seconds: Double
+    var disabled: [String]
+    var finalVerdict: ProbeVerdict?
+    var operation: String
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The real oracle: moves candidate plugins in or out of the quarantine (each move a step
+/// of one journaled operation) and probes the site until the verdict is stable.
+public final class SiteBisectOracle: BisectOracle {
+    /// One look, for progress lines and reports.
+    public struct Look: Sendable {
+        public var enabled: [String]
+        public var disabled: [String]
+        public var report: Prober.Report
+        public var answer: OracleAnswer
+        public var seconds: Double
+    }
+
+    private let catalog: ExtensionCatalog
+    private let operation: JournalOperationWriter
+    private let prober: Prober
+    private let urls: [String]
+    private let settle: TimeInterval
+    private let observe: (Look) -> Void
+    /// Candidates by slug, with where each one is now.
+    private var candidates: [String: Extension]
+    private let order: [String]
+    private var createdFolders = Set<String>()
+    public private(set) var looks: [Look] = []
+
+    /// `settle`: after moving files, the seconds to wait before a second look that must
+    /// agree with the first (PHP's opcache may serve old code until it revalidates, every
+    /// 2 s by default). 0 trusts the first look.
+    public init(catalog: ExtensionCatalog, candidates: [Extension], operation: JournalOperationWriter, prober: Prober,
+                urls: [String], settle: TimeInterval, observe: @escaping (Look) -> Void = { _ in }) {
+        self.catalog = catalog
+        self.operation = operation
+        self.prober = prober
+        self.urls = urls
+        self.settle = settle
+        self.observe = observe
+        self.candidates = Dictionary(candidates.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        self.order = candidates.map(\.slug)
+    }
+
+    public func test(enabled: Set<String>) throws -> OracleAnswer {
+        let started = Date()
+        try arrange(enabled: enabled)
+        let report = stableReport()
+        let answer = Self.answer(for: report)
+        let look = Look(enabled: order.filter(enabled.contains), disabled: order.filter { !enabled.contains($0) },
+                        report: report, answer: answer, seconds: Date().timeIntervalSince(started))
+        looks.append(look)
+        observe(look)
+        return answer
+    }
+
+    /// Moves candidates so that exactly `enabled` are in place.
+    public func arrange(enabled: Set<String>) throws {
+        for slug in order {
+            guard var item = candidates[slug] else { continue }
+            let wanted: Extension.State = enabled.contains(slug) ? .enabled : .disabled
+            guard item.state != wanted else { continue }
+            if wanted == .disabled {
+                for folder in catalog.quarantine.foldersToCreate(for: item.kind) where !createdFolders.contains(folder) {
+                    if try !catalog.fileSystem.isDirectory(folder) { try operation.apply(.createDirectory(path: folder)) }
+                    createdFolders.insert(folder)
+                }
+            }
+            let destination = wanted == .enabled ? item.enabledPath : item.disabledPath
+            try operation.apply(.move(from: item.path, to: destination))
+            item = Extension(slug: item.slug, kind: item.kind, state: wanted, name: item.name, version: item.version,
+                             parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified)
+            candidates[slug] = item
+        }
+    }
+
+    /// Probes until two looks `settle` seconds apart agree (at most four looks).
+    public func stableReport() -> Prober.Report {
+        var report = prober.probe(urls)
+        guard settle > 0 else { return report }
+        for _ in 0..<3 {
+            Thread.sleep(forTimeInterval: settle)
+            let again = prober.probe(urls)
+            if again.verdict == report.verdict { return again }
+            report = again
+        }
+        return report
+    }
+
+    static func answer(for report: Prober.Report) -> OracleAnswer {
+        switch report.verdict {
+        case .healthy:
+            return .healthy
+        case .dnsFailure, .tlsError, .connectionRefused, .networkError:
+            // Plugins cannot cause these: the look says nothing about the plugin set.
+            return .inconclusive
+        case .badGateway, .gatewayTimeout, .serviceUnavailable, .criticalError, .databaseError, .serverError,
+             .whiteScreen, .phpErrorShown, .redirectLoop, .timeout, .emptyReply, .clientError, .expectedTextMissing:
+            return .broken(transient: report.mayBeTransient)
+        }
+    }
+}

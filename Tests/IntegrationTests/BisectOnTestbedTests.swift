@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import WPRescueTestSupport
+
+/// `wprescue bisect` against the real WordPress test bed.
+extension TestbedSuites {
+@Suite
+struct BisectOnTestbedTests {
+    let testbed: Testbed
+    let cli: CommandRunner
+
+    init() throws {
+        testbed = try Testbed.load()
+        try testbed.reset()
+        cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-bisect-\(UUID().uuidString)")
+    }
+
+    func bisect(_ extra: [String] = []) throws -> (json: [String: Any], result: CommandRunner.Result) {
+        let result = try cli.run(["--site", testbed.sitePath, "--format", "json", "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"] + extra)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "stdout: \(result.standardOutput) stderr: \(result.standardError)")
+        return (json, result)
+    }
+
+    func verdict() throws -> String {
+        let result = try cli.run(["probe", "--format", "json", "--url", testbed.nginxURL + "/"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        return try #require(json["verdict"] as? String)
+    }
+
+    @Test(arguments: [("worker-killer", 30), ("plugin-fatal", 40), ("white-screen", 12)])
+    func `finds the one culprit among dozens and leaves the site healthy`(fault: String, fillers: Int) throws {
+        try testbed.inject("many-plugins", String(fillers), fault)
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let (json, result) = try bisect()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(json["culprits"] as? [[String]] == [[fault]])
+        #expect(json["outcome"] as? String == "culprits-found")
+        #expect(json["finalVerdict"] as? String == "healthy")
+        let probes = try #require(json["probes"] as? Int)
+        let n = fillers + 2 // akismet and the culprit
+        #expect(probes <= Int(ceil(log2(Double(n)))) + 4 + 2 * 2, "bound for one culprit, plus confirmations of transient answers")
+        #expect(try verdict() == "healthy")
+        #expect(testbed.sitePath.isEmpty == false && FileManager.default.fileExists(atPath: testbed.sitePath + "/wp-content/plugins/filler-01"))
+
+        #expect(try cli.run(["--site", testbed.sitePath, "undo"]).succeeded)
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+
+    @Test func `finds both plugins of a conflicting pair`() throws {
+        try testbed.inject("many-plugins", "16", "pair-conflict")
+        let (json, result) = try bisect(["--yes"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let culprits = try #require(json["culprits"] as? [[String]])
+        #expect(culprits.map { Set($0) } == [["pair-alpha", "pair-beta"]])
+        #expect(Set(json["disabled"] as? [String] ?? []) == ["pair-alpha", "pair-beta"])
+        #expect(try verdict() == "healthy")
+    }
+
+    @Test func `a theme fatal is not a plugin problem and everything is put back`() throws {
+        try testbed.inject("many-plugins", "8", "theme-fatal")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let (json, result) = try bisect()
+        #expect(result.status == 2)
+        #expect(json["outcome"] as? String == "not-a-plugin-problem")
+        #expect(json["probes"] as? Int == 2)
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+
+    @Test func `a healthy site is not bisected`() throws {
+        let (json, result) = try bisect()
+        #expect(result.status == 0)
+        #expect(json["outcome"] as? String == "not-broken")
+        #expect(json["probes"] as? Int == 1)
+    }
+
+    @Test func `--restore puts every plugin back after naming the culprit`() throws {
+        try testbed.inject("many-plugins", "10", "plugin-fatal")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let (json, _) = try bisect(["--restore"])
+        #expect(json["culprits"] as? [[String]] == [["plugin-fatal"]])
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+
+    @Test func `kill -9 mid-bisect, then undo --all restores the tree byte-for-byte`() throws {
+        try testbed.inject("many-plugins", "30", "worker-killer")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let slow = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
+                                 extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "10"])
+        let running = try slow.start(["--site", testbed.sitePath, "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(running.process.processIdentifier, SIGKILL)
+        running.process.waitUntilExit()
+        #expect(running.process.terminationReason == .uncaughtSignal, "killed while bisecting")
+        #expect(try TreeSnapshot(of: testbed.sitePath) != broken, "the kill landed mid-bisection")
+        let undo = try cli.run(["--site", testbed.sitePath, "undo", "--all", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+}
+}

@@ -15,8 +15,9 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
-// Only under PHP-FPM: php-cli (wp-cli style tools) and Apache's mod_php keep working,
-// which is what makes this fault look like a server problem rather than a PHP error.
-if ( 'fpm-fcgi' === PHP_SAPI && function_exists( 'posix_kill' ) ) {
+// Only front-end requests under PHP-FPM: wp-admin, php-cli (wp-cli style tools) and
+// Apache's mod_php keep working, which is what makes this fault look like a server
+// problem rather than a PHP error.
+if ( 'fpm-fcgi' === PHP_SAPI && ! is_admin() && function_exists( 'posix_kill' ) ) {
 	posix_kill( getmypid(), 9 ); // SIGKILL: no shutdown handlers, no response at all.
 }

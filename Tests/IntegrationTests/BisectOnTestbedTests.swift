@@ -39,7 +39,9 @@ struct BisectOnTestbedTests {
         #expect(json["finalVerdict"] as? String == "healthy")
         let probes = try #require(json["probes"] as? Int)
         let n = fillers + 2 // akismet and the culprit
-        #expect(probes <= Int(ceil(log2(Double(n)))) + 4 + 2 * 2, "bound for one culprit, plus confirmations of transient answers")
+        let looks = Int(ceil(log2(Double(n)))) + 4 // the engine's proven bound for one verified culprit
+        // A 502 may be load, so each broken look at it is confirmed twice more.
+        #expect(probes <= (fault == "worker-killer" ? looks * 3 : looks), "\(probes) probes for n = \(n)")
         #expect(try verdict() == "healthy")
         #expect(testbed.sitePath.isEmpty == false && FileManager.default.fileExists(atPath: testbed.sitePath + "/wp-content/plugins/filler-01"))
 
@@ -91,7 +93,8 @@ struct BisectOnTestbedTests {
         let slow = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
                                  extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "10"])
         let running = try slow.start(["--site", testbed.sitePath, "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
-        Thread.sleep(forTimeInterval: 1.0)
+        let state = cli.environment["WPRESCUE_STATE_DIR"] ?? ""
+        #expect(JournalWatch.wait(in: state, forMarker: "\"event\":\"done\"", count: 20, timeout: 60), "the bisection moved plugins")
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
         #expect(running.process.terminationReason == .uncaughtSignal, "killed while bisecting")

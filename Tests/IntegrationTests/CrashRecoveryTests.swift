@@ -21,7 +21,7 @@ struct CrashRecoveryTests {
         // Each step pauses 20 ms at both moments, so the kill lands where the test says.
         let slow = CommandRunner(stateDirectory: fixture.scratch, extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "20"])
         let running = try slow.start(["--site", fixture.root, "plugins", "disable", "--all"])
-        let reached = waitForJournal(in: fixture.scratch, toContain: moment.rawValue, count: step + 1)
+        let reached = JournalWatch.wait(in: fixture.scratch, forMarker: moment.rawValue, count: step + 1)
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
         #expect(reached, "the journal reached step \(step)")
@@ -34,7 +34,7 @@ struct CrashRecoveryTests {
                 "the kill landed after something moved")
 
         let interruptedUndo = try slow.start(["--site", fixture.root, "undo", "--all", "--yes"])
-        _ = waitForJournal(in: fixture.scratch, toContain: "\"event\":\"reverted\"", count: 1)
+        _ = JournalWatch.wait(in: fixture.scratch, forMarker: "\"event\":\"reverted\"", count: 1)
         kill(interruptedUndo.process.processIdentifier, SIGKILL)
         interruptedUndo.process.waitUntilExit()
 
@@ -43,19 +43,5 @@ struct CrashRecoveryTests {
         #expect(undo.succeeded || undo.standardError.contains("Nothing to undo"), "\(undo.standardError)")
         let after = try TreeSnapshot(of: fixture.root)
         #expect(after == pristine, "differs at \(after.differences(from: pristine).prefix(5))")
-    }
-
-    /// Polls the site's journal until `marker` appears `count` times (5 s at most).
-    func waitForJournal(in stateDirectory: String, toContain marker: String, count: Int) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            let sites = (try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/sites")) ?? []
-            for site in sites {
-                let text = (try? String(contentsOfFile: "\(stateDirectory)/sites/\(site)/journal.jsonl", encoding: .utf8)) ?? ""
-                if text.components(separatedBy: marker).count - 1 >= count { return true }
-            }
-            usleep(1000)
-        }
-        return false
     }
 }

@@ -21,7 +21,9 @@ public final class SiteBisectOracle: BisectOracle {
     /// Candidates by slug, with where each one is now.
     private var candidates: [String: Extension]
     private let order: [String]
+    /// Quarantine folders this bisection created (not ones that already existed).
     private var createdFolders = Set<String>()
+    private var checkedFolders = Set<String>()
     public private(set) var looks: [Look] = []
 
     /// `settle`: after moving files, the seconds to wait before a second look that must
@@ -58,9 +60,12 @@ public final class SiteBisectOracle: BisectOracle {
             let wanted: Extension.State = enabled.contains(slug) ? .enabled : .disabled
             guard item.state != wanted else { continue }
             if wanted == .disabled {
-                for folder in catalog.quarantine.foldersToCreate(for: item.kind) where !createdFolders.contains(folder) {
-                    if try !catalog.fileSystem.isDirectory(folder) { try operation.apply(.createDirectory(path: folder)) }
-                    createdFolders.insert(folder)
+                for folder in catalog.quarantine.foldersToCreate(for: item.kind) where !checkedFolders.contains(folder) {
+                    checkedFolders.insert(folder)
+                    if try !catalog.fileSystem.isDirectory(folder) {
+                        try operation.apply(.createDirectory(path: folder))
+                        createdFolders.insert(folder)
+                    }
                 }
             }
             let destination = wanted == .enabled ? item.enabledPath : item.disabledPath
@@ -68,6 +73,15 @@ public final class SiteBisectOracle: BisectOracle {
             item = Extension(slug: item.slug, kind: item.kind, state: wanted, name: item.name, version: item.version,
                              parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified)
             candidates[slug] = item
+        }
+    }
+
+    /// Removes the quarantine folders this bisection created, when nothing is left in them
+    /// (everything was put back): the tree is then exactly as before.
+    public func removeEmptyFolders() throws {
+        for folder in createdFolders.sorted(by: { $0.count > $1.count }) where try catalog.fileSystem.isDirectory(folder) {
+            guard try catalog.fileSystem.list(folder).isEmpty else { continue }
+            try operation.apply(.removeDirectory(path: folder))
         }
     }
 

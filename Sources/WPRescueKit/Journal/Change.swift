@@ -6,6 +6,8 @@ public enum Change: Equatable, Sendable {
     /// Rename a file or folder; never replaces anything at the destination.
     case move(from: String, to: String)
     case createDirectory(path: String)
+    /// Remove an empty folder (one wprescue created and no longer needs).
+    case removeDirectory(path: String)
     /// Replace or create a file atomically. The old contents are backed up first.
     case write(path: String, contents: Data)
     /// Remove a file. Its contents are backed up first.
@@ -14,7 +16,7 @@ public enum Change: Equatable, Sendable {
     public var primaryPath: String {
         switch self {
         case .move(let from, _): return from
-        case .createDirectory(let path), .write(let path, _), .removeFile(let path): return path
+        case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path): return path
         }
     }
 
@@ -24,6 +26,7 @@ public enum Change: Equatable, Sendable {
         switch self {
         case .move(let from, let to): return "move \(show(from)) → \(show(to))"
         case .createDirectory(let path): return "create folder \(show(path))"
+        case .removeDirectory(let path): return "remove empty folder \(show(path))"
         case .write(let path, let contents): return "write \(show(path)) (\(contents.count) bytes)"
         case .removeFile(let path): return "remove \(show(path)) (a copy is kept in the journal)"
         }

@@ -88,6 +88,9 @@ public final class Journal {
             return RecordedChange(kind: .move, path: from, destination: to)
         case .createDirectory(let path):
             return RecordedChange(kind: .createDirectory, path: path)
+        case .removeDirectory(let path):
+            let status = try fileSystem.status(path)
+            return RecordedChange(kind: .removeDirectory, path: path, mode: status?.permissions)
         case .write(let path, let contents):
             let status = try fileSystem.status(path)
             var before: String?
@@ -108,6 +111,7 @@ public final class Journal {
         switch change {
         case .move(let from, let to): try fileSystem.move(from, to: to)
         case .createDirectory(let path): try fileSystem.createDirectory(path, mode: 0o755)
+        case .removeDirectory(let path): try fileSystem.removeDirectory(path)
         case .write(let path, let contents): try fileSystem.writeAtomically(path, contents: contents, newFileMode: 0o644)
         case .removeFile(let path): try fileSystem.removeFile(path)
         }
@@ -170,6 +174,8 @@ public final class Journal {
             guard try fileSystem.isDirectory(change.path) else { return }
             guard try fileSystem.list(change.path).isEmpty else { throw JournalError.folderNotEmpty(path: change.path) }
             try fileSystem.removeDirectory(change.path)
+        case .removeDirectory:
+            if try !fileSystem.exists(change.path) { try fileSystem.createDirectory(change.path, mode: change.mode ?? 0o755) }
         case .write:
             try removeLeftoverTemporary(of: change.path)
             let current = try fileSystem.status(change.path) == nil ? nil : try fileSystem.readWhole(change.path, limit: 64 << 20)

@@ -21,7 +21,10 @@ struct JournalRecord: Codable, Equatable {
 
 /// A `Change` as the journal keeps it: paths and the names of backup files.
 struct RecordedChange: Codable, Equatable {
-    enum Kind: String, Codable { case move, createDirectory = "create-directory", write, removeFile = "remove-file" }
+    enum Kind: String, Codable {
+        case move, write
+        case createDirectory = "create-directory", removeDirectory = "remove-directory", removeFile = "remove-file"
+    }
 
     var kind: Kind
     var path: String

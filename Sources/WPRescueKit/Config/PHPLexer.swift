@@ -53,26 +53,30 @@ struct PHPToken: Equatable, Sendable {
 /// Splits PHP source into tokens the way PHP 8's own scanner does, for the parts a
 /// configuration file uses. It never guesses: a string, comment or heredoc that does not
 /// end is an error, because editing a file we cannot read could corrupt it.
-struct PHPLexer {
-    private let bytes: [UInt8]
+final class PHPLexer {
+    /// A buffer rather than an array: the lexer reads every byte several times, and unoptimized
+    /// (debug) builds would otherwise retain and release the array on each read.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private let lines: LineTable
     private var position = 0
     private var tokens: [PHPToken] = []
 
     static func tokenize(_ bytes: [UInt8], lines: LineTable) throws(WPConfigError) -> [PHPToken] {
-        var lexer = PHPLexer(bytes: bytes, lines: lines)
-        try lexer.run()
-        return lexer.tokens
+        try bytes.withUnsafeBufferPointer { (buffer) throws(WPConfigError) -> [PHPToken] in
+            let lexer = PHPLexer(bytes: buffer, lines: lines)
+            try lexer.run()
+            return lexer.tokens
+        }
     }
 
-    private init(bytes: [UInt8], lines: LineTable) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, lines: LineTable) {
         self.bytes = bytes
         self.lines = lines
     }
 
     // MARK: Modes
 
-    private mutating func run() throws(WPConfigError) {
+    private func run() throws(WPConfigError) {
         var inPHP = false
         while position < bytes.count {
             if inPHP {
@@ -85,7 +89,7 @@ struct PHPLexer {
     }
 
     /// Inline HTML up to the next open tag, then the tag itself.
-    private mutating func scanInlineHTML() {
+    private func scanInlineHTML() {
         let start = position
         var cursor = position
         while cursor < bytes.count {
@@ -121,7 +125,7 @@ struct PHPLexer {
     }
 
     /// Scans one token in PHP mode; returns false when a `?>` switched back to HTML.
-    private mutating func scanPHPToken() throws(WPConfigError) -> Bool {
+    private func scanPHPToken() throws(WPConfigError) -> Bool {
         let start = position
         let character = bytes[position]
         switch character {
@@ -183,7 +187,7 @@ struct PHPLexer {
     // MARK: Comments and names
 
     /// A `//` or `#` comment ends at a line break or just before `?>`, which still closes PHP mode.
-    private mutating func scanLineComment() {
+    private func scanLineComment() {
         let start = position
         while let character = byte(at: position) {
             if character == UInt8(ascii: "\n") || character == UInt8(ascii: "\r") { break }
@@ -193,7 +197,7 @@ struct PHPLexer {
         emit(.lineComment, start, position)
     }
 
-    private mutating func scanName() throws(WPConfigError) {
+    private func scanName() throws(WPConfigError) {
         let start = position
         // A `b` prefix marks a binary string literal (`b'…'`), which PHP treats as a plain string.
         if lowercased(bytes[position]) == UInt8(ascii: "b") {
@@ -219,13 +223,13 @@ struct PHPLexer {
             guard byte(at: position) == UInt8(ascii: "\\"), byte(at: position + 1).map(isNameStart) == true else { break }
         }
         emit(.name, start, position)
-        if lowercasedText(start, position) == "__halt_compiler" {
+        if position - start == 15, lowercasedText(start, position) == "__halt_compiler" {
             try scanHaltCompiler()
         }
     }
 
     /// After `__halt_compiler ( ) ;` PHP stops reading: the rest of the file is raw data.
-    private mutating func scanHaltCompiler() throws(WPConfigError) {
+    private func scanHaltCompiler() throws(WPConfigError) {
         while position < bytes.count {
             let before = tokens.count
             let stillPHP = try scanPHPToken()
@@ -241,7 +245,7 @@ struct PHPLexer {
 
     // MARK: Strings
 
-    private mutating func scanSingleQuoted(from start: Int) throws(WPConfigError) {
+    private func scanSingleQuoted(from start: Int) throws(WPConfigError) {
         position += 1
         while let character = byte(at: position) {
             if character == UInt8(ascii: "\\") {
@@ -259,7 +263,7 @@ struct PHPLexer {
 
     /// Scans the body of a `"…"` or `` `…` `` string up to and including its terminator.
     /// Returns whether it interpolates variables, which makes it an expression, not a literal.
-    private mutating func scanInterpolatedBody(terminator: UInt8, tokenStart: Int) throws(WPConfigError) -> Bool {
+    private func scanInterpolatedBody(terminator: UInt8, tokenStart: Int) throws(WPConfigError) -> Bool {
         var interpolated = false
         while let character = byte(at: position) {
             switch character {
@@ -291,7 +295,7 @@ struct PHPLexer {
 
     /// Skips `{…}` code embedded in an interpolated string, which may itself hold quoted strings
     /// (`"{$a["key"]}"` is one string in PHP). `position` is at the opening brace.
-    private mutating func skipEmbeddedCode(tokenStart: Int) throws(WPConfigError) {
+    private func skipEmbeddedCode(tokenStart: Int) throws(WPConfigError) {
         var depth = 0
         while let character = byte(at: position) {
             switch character {
@@ -320,7 +324,7 @@ struct PHPLexer {
     /// Heredoc and nowdoc, with PHP 7.3's flexible closing marker: the label may be indented
     /// and followed by anything that cannot continue a name. Returns false (scanning nothing)
     /// when `<<<` does not start a heredoc after all.
-    private mutating func scanHeredoc(from start: Int, labelSearchStart: Int) throws(WPConfigError) -> Bool {
+    private func scanHeredoc(from start: Int, labelSearchStart: Int) throws(WPConfigError) -> Bool {
         var cursor = labelSearchStart
         while byte(at: cursor) == UInt8(ascii: " ") || byte(at: cursor) == UInt8(ascii: "\t") { cursor += 1 }
         var quote: UInt8?
@@ -398,7 +402,7 @@ struct PHPLexer {
 
     // MARK: Numbers and operators
 
-    private mutating func scanNumber() {
+    private func scanNumber() {
         let start = position
         if bytes[position] == UInt8(ascii: "0"), let marker = byte(at: position + 1).map(lowercased),
            marker == UInt8(ascii: "x") || marker == UInt8(ascii: "b") || marker == UInt8(ascii: "o") {
@@ -423,32 +427,69 @@ struct PHPLexer {
         emit(.number, start, position)
     }
 
-    private mutating func consumeDigits() {
+    private func consumeDigits() {
         while let next = byte(at: position), isDigit(next) || next == UInt8(ascii: "_") { position += 1 }
     }
 
-    private static let longOperators: [[UInt8]] = [
-        "<<=", ">>=", "**=", "...", "<=>", "===", "!==", "??=", "?->",
-        "==", "!=", "<>", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", ".=", "%=", "&=", "|=",
-        "^=", "->", "=>", "::", "<<", ">>", "??", "**",
-    ].map { Array($0.utf8) }
-
-    private mutating func scanOperator() {
+    /// Operators are matched longest first, by hand: this runs for every bracket and comma.
+    private func scanOperator() {
         let start = position
-        for candidate in Self.longOperators where start + candidate.count <= bytes.count {
-            if bytes[start..<(start + candidate.count)].elementsEqual(candidate) {
-                position += candidate.count
-                emit(.punctuation, start, position)
-                return
+        let first = bytes[position]
+        let second = byte(at: position + 1) ?? 0
+        let third = byte(at: position + 2) ?? 0
+        func either(_ character: UInt8, _ options: UInt8...) -> Bool { options.contains(character) }
+        var length = 1
+        switch first {
+        case UInt8(ascii: "<"):
+            if second == UInt8(ascii: "<") {
+                length = third == UInt8(ascii: "=") ? 3 : 2                 // <<=  <<
+            } else if second == UInt8(ascii: "=") {
+                length = third == UInt8(ascii: ">") ? 3 : 2                 // <=>  <=
+            } else if second == UInt8(ascii: ">") {
+                length = 2                                                  // <>
             }
+        case UInt8(ascii: ">"), UInt8(ascii: "*"):
+            if second == first {
+                length = third == UInt8(ascii: "=") ? 3 : 2                 // >>=  >>  **=  **
+            } else if second == UInt8(ascii: "=") {
+                length = 2                                                  // >=  *=
+            }
+        case UInt8(ascii: "="), UInt8(ascii: "!"):
+            if second == UInt8(ascii: "=") {
+                length = third == UInt8(ascii: "=") ? 3 : 2                 // ===  ==  !==  !=
+            } else if first == UInt8(ascii: "="), second == UInt8(ascii: ">") {
+                length = 2                                                  // =>
+            }
+        case UInt8(ascii: "?"):
+            if second == UInt8(ascii: "?") {
+                length = third == UInt8(ascii: "=") ? 3 : 2                 // ??=  ??
+            } else if second == UInt8(ascii: "-"), third == UInt8(ascii: ">") {
+                length = 3                                                  // ?->
+            }
+        case UInt8(ascii: "."):
+            if second == UInt8(ascii: "."), third == UInt8(ascii: ".") {
+                length = 3                                                  // ...
+            } else if second == UInt8(ascii: "=") {
+                length = 2                                                  // .=
+            }
+        case UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "+"):
+            if second == first || second == UInt8(ascii: "=") { length = 2 } // &&  &=  ||  |=  ++  +=
+        case UInt8(ascii: "-"):
+            if either(second, UInt8(ascii: "-"), UInt8(ascii: "="), UInt8(ascii: ">")) { length = 2 } // --  -=  ->
+        case UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "^"):
+            if second == UInt8(ascii: "=") { length = 2 }                   // /=  %=  ^=
+        case UInt8(ascii: ":"):
+            if second == UInt8(ascii: ":") { length = 2 }                   // ::
+        default:
+            break
         }
-        position += 1
+        position += length
         emit(.punctuation, start, position)
     }
 
     // MARK: Helpers
 
-    private mutating func emit(_ kind: PHPToken.Kind, _ start: Int, _ end: Int) {
+    private func emit(_ kind: PHPToken.Kind, _ start: Int, _ end: Int) {
         tokens.append(PHPToken(kind: kind, range: start..<end))
     }
 
@@ -504,8 +545,11 @@ struct LineTable: Sendable {
 
     init(_ bytes: [UInt8]) {
         var starts = [0]
-        for (index, character) in bytes.enumerated() where character == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        let newline = UInt8(ascii: "\n")
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == newline { starts.append(index + 1) }
+            index += 1
         }
         self.starts = starts
     }

@@ -2,7 +2,7 @@
 /// (not whitespace or comments), how deeply each sits in brackets, and which bracket closes which.
 ///
 /// Positions named `code` below index `codeTokens`, not `tokens`.
-struct PHPSourceIndex: Sendable {
+final class PHPSourceIndex: Sendable {
     let bytes: [UInt8]
     let lines: LineTable
     let tokens: [PHPToken]
@@ -21,7 +21,7 @@ struct PHPSourceIndex: Sendable {
         self.tokens = tokens
         var codeTokens: [Int] = []
         codeTokens.reserveCapacity(tokens.count)
-        for (index, token) in tokens.enumerated() where !token.isTrivia {
+        for index in tokens.indices where !tokens[index].isTrivia {
             codeTokens.append(index)
         }
         self.codeTokens = codeTokens
@@ -58,7 +58,9 @@ struct PHPSourceIndex: Sendable {
     }
 
     private static func closer(of text: ArraySlice<UInt8>) -> UInt8? {
-        if text.elementsEqual("#[".utf8) { return UInt8(ascii: "]") }
+        if text.count == 2, text[text.startIndex] == UInt8(ascii: "#"), text[text.startIndex + 1] == UInt8(ascii: "[") {
+            return UInt8(ascii: "]")
+        }
         guard text.count == 1, let character = text.first else { return nil }
         switch character {
         case UInt8(ascii: "("): return UInt8(ascii: ")")
@@ -86,13 +88,21 @@ struct PHPSourceIndex: Sendable {
 
     func line(_ code: Int) -> Int { lines.line(of: token(code).range.lowerBound) }
 
-    func isPunctuation(_ code: Int, _ text: String) -> Bool {
+    /// Compares bytes by hand: the parser asks this for nearly every token.
+    func isPunctuation(_ code: Int, _ text: StaticString) -> Bool {
         guard code >= 0, code < count else { return false }
         let token = token(code)
-        return token.kind == .punctuation && bytes[token.range].elementsEqual(text.utf8)
+        guard token.kind == .punctuation, token.range.count == text.utf8CodeUnitCount else { return false }
+        let expected = text.utf8Start
+        var offset = 0
+        while offset < token.range.count {
+            if bytes[token.range.lowerBound + offset] != expected[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
-    func isPunctuation(_ code: Int, oneOf texts: [String]) -> Bool {
+    func isPunctuation(_ code: Int, oneOf texts: StaticString...) -> Bool {
         texts.contains { isPunctuation(code, $0) }
     }
 
@@ -106,9 +116,22 @@ struct PHPSourceIndex: Sendable {
         return String(decoding: slice.map(lowercased), as: UTF8.self)
     }
 
-    func isWord(_ code: Int, _ words: String...) -> Bool {
-        guard let word = word(code) else { return false }
-        return words.contains(word)
+    /// Whether a name token is one of `words` (given in lower case), ignoring case and a leading `\`,
+    /// without building a string: the parser asks this for nearly every name.
+    func isWord(_ code: Int, _ words: StaticString...) -> Bool {
+        guard code >= 0, code < count else { return false }
+        let token = token(code)
+        guard token.kind == .name else { return false }
+        var start = token.range.lowerBound
+        if bytes[start] == UInt8(ascii: "\\") { start += 1 }
+        let length = token.range.upperBound - start
+        for word in words where word.utf8CodeUnitCount == length {
+            let expected = word.utf8Start
+            var offset = 0
+            while offset < length, lowercased(bytes[start + offset]) == expected[offset] { offset += 1 }
+            if offset == length { return true }
+        }
+        return false
     }
 
     func kind(_ code: Int) -> PHPToken.Kind? {
@@ -184,7 +207,7 @@ struct PHPSourceIndex: Sendable {
         if isWord(previous, "else", "do") {
             return (start, .bracelessBody(keyword: previous))
         }
-        if isPunctuation(previous, oneOf: ["||", "&&"]) || isWord(previous, "or", "and") {
+        if isPunctuation(previous, oneOf: "||", "&&") || isWord(previous, "or", "and") {
             return (start, .afterLogicalOperator(previous))
         }
         return (start, .expression)

@@ -172,6 +172,10 @@ extension WPConfigFile {
         if let lineStart = lineStartIfIndentedOnly(offset) {
             return (lineStart, statement + newline)
         }
+        // Right after a `//` comment (one that a `?>` ended), the statement would be part of the comment.
+        if target > 0, index.tokens[target - 1].kind == .lineComment {
+            return (offset, newline + statement + newline)
+        }
         return (offset, statement + newline)
     }
 
@@ -205,8 +209,7 @@ extension WPConfigFile {
         let nextCode = index.codePosition(atOrAfterToken: target)
         let previousCode = nextCode - 1
         guard previousCode >= 0, index.depthAfter(previousCode) == 0 else { return false }
-        let continuation = ["else", "elseif", "catch", "finally"]
-        if let word = index.word(nextCode), continuation.contains(word) { return false }
+        if index.isWord(nextCode, "else", "elseif", "catch", "finally") { return false }
         switch index.token(previousCode).kind {
         case .openTag:
             return true
@@ -252,8 +255,10 @@ extension WPConfigFile {
             return range.lowerBound..<end
         }
         if lineEnd != nil {
+            // Only spaces of a whitespace token: the one after `<?php` belongs to the open tag.
+            let floor = index.tokens.last { $0.range.upperBound <= range.lowerBound && $0.kind != .whitespace }?.range.upperBound ?? 0
             var start = range.lowerBound
-            while start > 0, bytes[start - 1] == UInt8(ascii: " ") || bytes[start - 1] == UInt8(ascii: "\t") { start -= 1 }
+            while start > floor, bytes[start - 1] == UInt8(ascii: " ") || bytes[start - 1] == UInt8(ascii: "\t") { start -= 1 }
             return start..<range.upperBound
         }
         return range.lowerBound..<end
@@ -277,16 +282,50 @@ extension WPConfigFile {
         guard before.count == after.count else {
             throw .editVerificationFailed(constant: name, detail: "other parts of the file would change too")
         }
-        for (old, new) in zip(before, after) where old.kind != new.kind || !index.bytes[old.range].elementsEqual(edited.index.bytes[new.range]) {
-            throw .editVerificationFailed(
-                constant: name, detail: "line \(edited.index.lines.line(of: new.range.lowerBound)) would change too")
+        let mismatch = index.bytes.withUnsafeBufferPointer { old in
+            edited.index.bytes.withUnsafeBufferPointer { new in
+                Self.firstDifference(before, in: old, after, in: new)
+            }
         }
+        if let mismatch {
+            throw .editVerificationFailed(
+                constant: name, detail: "line \(edited.index.lines.line(of: after[mismatch].range.lowerBound)) would change too")
+        }
+    }
+
+    /// The position of the first pair of tokens that differ in kind or bytes. Plain loops:
+    /// this runs on every edit, and closures are slow in unoptimized builds.
+    private static func firstDifference(_ before: [PHPToken], in old: UnsafeBufferPointer<UInt8>,
+                                        _ after: [PHPToken], in new: UnsafeBufferPointer<UInt8>) -> Int? {
+        var position = 0
+        while position < before.count {
+            let first = before[position].range, second = after[position].range
+            guard before[position].kind == after[position].kind else { return position }
+            // `<?php` may gain or lose the line break after it when a line is added or removed at the end.
+            if before[position].kind == .openTag {
+                position += 1
+                continue
+            }
+            guard first.count == second.count else { return position }
+            var offset = 0
+            while offset < first.count {
+                if old[first.lowerBound + offset] != new[second.lowerBound + offset] { return position }
+                offset += 1
+            }
+            position += 1
+        }
+        return nil
     }
 
     private func comparableTokens(excludingDefinitionsOf name: String) -> [PHPToken] {
         let excluded = definitions(of: name).map { $0.removalRange ?? $0.statementRange }
-        return index.tokens.filter { token in
-            token.kind != .whitespace && !excluded.contains { $0.lowerBound <= token.range.lowerBound && token.range.upperBound <= $0.upperBound }
+        var kept: [PHPToken] = []
+        kept.reserveCapacity(index.tokens.count)
+        for token in index.tokens where token.kind != .whitespace {
+            if !excluded.contains(where: { $0.lowerBound <= token.range.lowerBound && token.range.upperBound <= $0.upperBound }) {
+                kept.append(token)
+            }
         }
+        return kept
     }
 }

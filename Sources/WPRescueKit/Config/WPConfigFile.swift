@@ -51,7 +51,7 @@ public struct WPConfigFile: Sendable {
         } else {
             lineEnding = .lf
         }
-        var reader = DefinitionReader(index: index)
+        let reader = DefinitionReader(index: index)
         try reader.read()
         constants = reader.constants
         variables = reader.variables
@@ -126,7 +126,7 @@ public struct WPConfigFile: Sendable {
 
     private static func findStopEditingComment(_ index: PHPSourceIndex) -> SourceLocation? {
         let markers = ["that's all, stop editing", "that\u{2019}s all, stop editing"]
-        for token in index.tokens where token.isComment {
+        for token in index.tokens where token.isComment && token.range.count >= 26 {
             let text = index.source(token.range).lowercased()
             if markers.contains(where: { text.contains($0) }) {
                 return SourceLocation(byteRange: token.range, line: index.lines.line(of: token.range.lowerBound))
@@ -237,7 +237,7 @@ public struct DuplicateDefinition: Equatable, Sendable {
 // MARK: - Reading definitions
 
 /// Walks the code tokens once and collects definitions, assignments and the wp-settings require.
-struct DefinitionReader {
+final class DefinitionReader {
     let index: PHPSourceIndex
     var constants: [ConstantDefinition] = []
     var variables: [VariableAssignment] = []
@@ -247,18 +247,18 @@ struct DefinitionReader {
         self.index = index
     }
 
-    mutating func read() throws(WPConfigError) {
+    func read() throws(WPConfigError) {
         var code = 0
         while code < index.count {
             let token = index.token(code)
             switch token.kind {
             case .name:
-                let word = index.word(code)
-                if word == "define", index.isPunctuation(code + 1, "("), !isMemberOrDeclaration(code) {
+                if index.isWord(code, "define"), index.isPunctuation(code + 1, "("), !isMemberOrDeclaration(code) {
                     try readDefine(at: code)
-                } else if word == "const", index.depthBefore[code] == 0, case .statementStart = index.statementContext(of: code).context {
+                } else if index.isWord(code, "const"), index.depthBefore[code] == 0,
+                          case .statementStart = index.statementContext(of: code).context {
                     readConst(at: code)
-                } else if let word, ["require", "require_once", "include", "include_once"].contains(word), wpSettingsRequire == nil {
+                } else if wpSettingsRequire == nil, index.isWord(code, "require", "require_once", "include", "include_once") {
                     readRequire(at: code)
                 }
             case .variable:
@@ -272,10 +272,10 @@ struct DefinitionReader {
 
     /// `$object->define(`, `Foo::define(`, `function define(` are not the global function.
     private func isMemberOrDeclaration(_ code: Int) -> Bool {
-        index.isPunctuation(code - 1, oneOf: ["->", "?->", "::"]) || index.isWord(code - 1, "function", "new", "fn", "const")
+        index.isPunctuation(code - 1, oneOf: "->", "?->", "::") || index.isWord(code - 1, "function", "new", "fn", "const")
     }
 
-    private mutating func readDefine(at code: Int) throws(WPConfigError) {
+    private func readDefine(at code: Int) throws(WPConfigError) {
         let open = code + 1
         let close = index.partner[open]
         guard close > open else { return }
@@ -342,7 +342,7 @@ struct DefinitionReader {
     }
 
     /// `const A = 1, B = 'two';` at the top level.
-    private mutating func readConst(at code: Int) {
+    private func readConst(at code: Int) {
         var found: [(name: String, value: ClosedRange<Int>, line: Int)] = []
         var cursor = code + 1
         while true {
@@ -367,7 +367,7 @@ struct DefinitionReader {
         }
     }
 
-    private mutating func readAssignment(at code: Int) {
+    private func readAssignment(at code: Int) {
         let (start, context) = index.statementContext(of: code)
         guard start == code else { return }
         let isConditional: Bool
@@ -386,7 +386,7 @@ struct DefinitionReader {
             statementRange: index.byteRange(code, through: statementEnd), line: index.line(code), isConditional: isConditional))
     }
 
-    private mutating func readRequire(at code: Int) {
+    private func readRequire(at code: Int) {
         guard let end = index.expressionEnd(from: code + 1, stopAtComma: false) else { return }
         let mentionsSettings = ((code + 1)...end).contains { position in
             switch index.token(position).kind {

@@ -171,7 +171,7 @@ struct WPConfigFileTests {
     }
 }
 
-struct RefusedInputTests {
+struct ConfigRefusedInputTests {
     @Test(arguments: [
         ("", WPConfigError.empty),
         ("  \n\t\n", .empty),

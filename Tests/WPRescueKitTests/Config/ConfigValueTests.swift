@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WPRescueKit
 
-struct PHPValueTests {
+struct ConfigPHPValueTests {
     /// The literal value of a PHP expression, read the way the config parser reads a define's value.
     private func decode(_ expression: String) throws -> PHPValue {
         let file = try WPConfigFile(contents: "<?php define( 'X', \(expression) );")
@@ -98,7 +98,7 @@ struct PHPValueTests {
     }
 }
 
-struct UserInputTests {
+struct ConfigUserInputTests {
     @Test(arguments: [
         ("WP_DEBUG", "false", PHPValue.bool(false)),
         ("WP_DEBUG", "TRUE", .bool(true)),
@@ -153,7 +153,7 @@ struct UserInputTests {
     }
 }
 
-struct KnownConstantsTests {
+struct ConfigKnownConstantsTests {
     @Test(arguments: ["DB_PASSWORD", "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
                       "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT", "STRIPE_SECRET", "MAILGUN_API_KEY",
                       "GITHUB_TOKEN", "SMTP_PASSWORD", "WPMS_SMTP_PASS", "db_password", "DB_PASSWORD_OLD"])

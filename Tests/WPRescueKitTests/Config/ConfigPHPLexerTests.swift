@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WPRescueKit
 
-struct PHPLexerTests {
+struct ConfigPHPLexerTests {
     private func tokens(_ source: String) throws -> [PHPToken] {
         let bytes = Array(source.utf8)
         return try PHPLexer.tokenize(bytes, lines: LineTable(bytes))

@@ -293,29 +293,25 @@ final class PHPLexer {
         throw .unterminatedString(line: lines.line(of: tokenStart))
     }
 
-    /// Skips `{…}` code embedded in an interpolated string, which may itself hold quoted strings
-    /// (`"{$a["key"]}"` is one string in PHP). `position` is at the opening brace.
+    /// Skips `{…}` code embedded in an interpolated string. It is ordinary PHP, lexed as such:
+    /// it may hold quoted strings (`"{$a["key"]}"` is one string), comments and braces.
+    /// `position` is at the opening brace; the tokens scanned on the way are dropped.
     private func skipEmbeddedCode(tokenStart: Int) throws(WPConfigError) {
+        let saved = tokens.count
+        defer { tokens.removeSubrange(saved...) }
         var depth = 0
-        while let character = byte(at: position) {
-            switch character {
+        while position < bytes.count {
+            guard try scanPHPToken() else { break }
+            let token = tokens[tokens.count - 1]
+            guard token.kind == .punctuation, token.range.count == 1 else { continue }
+            switch bytes[token.range.lowerBound] {
             case UInt8(ascii: "{"):
                 depth += 1
-                position += 1
             case UInt8(ascii: "}"):
                 depth -= 1
-                position += 1
                 if depth == 0 { return }
-            case UInt8(ascii: "'"):
-                let start = position
-                let saved = tokens.count
-                try scanSingleQuoted(from: start)
-                tokens.removeSubrange(saved...)
-            case UInt8(ascii: "\""), UInt8(ascii: "`"):
-                position += 1
-                _ = try scanInterpolatedBody(terminator: character, tokenStart: tokenStart)
             default:
-                position += 1
+                break
             }
         }
         throw .unterminatedString(line: lines.line(of: tokenStart))

@@ -64,6 +64,13 @@ struct ConfigPHPLexerTests {
         #expect(try texts(source, kind: .number) == ["1"])
     }
 
+    @Test func `code embedded in a string is lexed as code, comments and all`() throws {
+        // Checked against PHP 8.2's token_get_all: the brace in the comment does not end the embedded code.
+        let source = #"<?php $s = "x{$a /* } */ } y"; $t = 1;"#
+        #expect(try texts(source, kind: .doubleQuotedString(interpolated: true)) == [#""x{$a /* } */ } y""#])
+        #expect(try texts(source, kind: .blockComment).isEmpty)
+    }
+
     @Test func `a dollar sign not followed by a name does not interpolate`() throws {
         #expect(try texts(#"<?php $a = "costs $5 or \$x";"#, kind: .doubleQuotedString(interpolated: false)).count == 1)
     }

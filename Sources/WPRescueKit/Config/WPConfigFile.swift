@@ -114,6 +114,13 @@ public struct WPConfigFile: Sendable {
         return assignments.last { !$0.isConditional } ?? assignments.first
     }
 
+    /// Definitions after the wp-settings.php require. WordPress has read its settings by then,
+    /// so these have no effect on core (a usual reason a wp-config.php fix "does nothing").
+    public var definitionsAfterWPSettings: [ConstantDefinition] {
+        guard let require = wpSettingsRequire else { return [] }
+        return constants.filter { $0.statementRange.lowerBound >= require.byteRange.upperBound }
+    }
+
     /// Text outside `<?php … ?>` that PHP sends to the browser before WordPress runs
     /// (a byte order mark, blank lines after a closing `?>`): a frequent cause of broken logins and feeds.
     public var outputOutsidePHP: [SourceLocation] {

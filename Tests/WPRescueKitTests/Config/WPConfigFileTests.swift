@@ -112,6 +112,8 @@ struct WPConfigFileTests {
         #expect(file.definition(of: "WP_TEMP_DIR")?.line == 68)
         #expect(file.wpSettingsRequire?.line == 66)
         #expect(file.stopEditingComment?.line == 41)
+        #expect(file.definitionsAfterWPSettings.map(\.name) == ["WP_TEMP_DIR"])
+        #expect(try ConfigFixture.file("standard.php").definitionsAfterWPSettings.isEmpty)
     }
 
     @Test func `CRLF files and a byte order mark are recognised`() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The root command: only lists the subcommands; each lives in its own file under Commands/.
 public struct WPRescueCommand: ParsableCommand {
@@ -14,6 +15,9 @@ public struct WPRescueCommand: ParsableCommand {
             BisectCommand.self,
             PluginsCommand.self,
             ThemesCommand.self,
+            ConfigCommand.self,
+            DebugCommand.self,
+            MemoryCommand.self,
             HistoryCommand.self,
             UndoCommand.self,
         ]
@@ -24,4 +28,22 @@ public struct WPRescueCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     public init() {}
+
+    /// Runs the command line; a mistake in it gets one line on standard error, not a usage block.
+    public static func runFromCommandLine() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            exit()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            // Help and --version are "errors" that exit 0: print them as argument-parser does.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            FileHandle.standardError.write(Data("wprescue: \(cleaned) (see `wprescue --help`)\n".utf8))
+            exit(withError: ExitCode(exitCode(for: error).rawValue))
+        }
+    }
 }

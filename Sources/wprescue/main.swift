@@ -1,3 +1,3 @@
 import WPRescueCLI
 
-WPRescueCommand.main()
+WPRescueCommand.runFromCommandLine()

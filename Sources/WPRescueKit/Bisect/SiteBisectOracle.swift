@@ -24,6 +24,8 @@ public final class SiteBisectOracle: BisectOracle {
     /// Quarantine folders this bisection created (not ones that already existed).
     private var createdFolders = Set<String>()
     private var checkedFolders = Set<String>()
+    /// Whether files moved since the last look: only then can opcache serve stale code.
+    private var movedSinceLastLook = true
     public private(set) var looks: [Look] = []
 
     /// `settle`: after moving files, the seconds to wait before a second look that must
@@ -70,6 +72,7 @@ public final class SiteBisectOracle: BisectOracle {
             }
             let destination = wanted == .enabled ? item.enabledPath : item.disabledPath
             try operation.apply(.move(from: item.path, to: destination))
+            movedSinceLastLook = true
             item = Extension(slug: item.slug, kind: item.kind, state: wanted, name: item.name, version: item.version,
                              parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified)
             candidates[slug] = item
@@ -88,7 +91,8 @@ public final class SiteBisectOracle: BisectOracle {
     /// Probes until two looks `settle` seconds apart agree (at most four looks).
     public func stableReport() -> Prober.Report {
         var report = prober.probe(urls)
-        guard settle > 0 else { return report }
+        defer { movedSinceLastLook = false }
+        guard settle > 0, movedSinceLastLook else { return report }
         for _ in 0..<3 {
             Thread.sleep(forTimeInterval: settle)
             let again = prober.probe(urls)

@@ -173,7 +173,8 @@ public final class LocalFileSystem: SiteFileSystem {
         default: kind = .other
         }
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
-        return FileStatus(kind: kind, size: UInt64(info.st_size), permissions: UInt16(info.st_mode & 0o7777), modified: modified)
+        return FileStatus(kind: kind, size: UInt64(info.st_size), permissions: UInt16(info.st_mode & 0o7777), modified: modified,
+                          owner: UInt32(info.st_uid))
     }
 
     static func error(_ code: Int32, path: String, operation: String) -> FileAccessError {

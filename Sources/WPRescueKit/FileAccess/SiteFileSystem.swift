@@ -65,12 +65,15 @@ public struct FileStatus: Equatable, Sendable {
     /// Permission bits (0o7777).
     public var permissions: UInt16
     public var modified: Date
+    /// The owner's user id, when the backend knows it.
+    public var owner: UInt32?
 
-    public init(kind: Kind, size: UInt64, permissions: UInt16, modified: Date) {
+    public init(kind: Kind, size: UInt64, permissions: UInt16, modified: Date, owner: UInt32? = nil) {
         self.kind = kind
         self.size = size
         self.permissions = permissions
         self.modified = modified
+        self.owner = owner
     }
 }
 

@@ -68,7 +68,8 @@ public struct SiteDiscovery {
         } catch {
             throw SiteError.unreadableConfig(path: configFile, detail: error.localizedDescription)
         }
-        let values = ConfigPathReader.literalPaths(in: contents, configDirectory: SitePath.parent(configFile), abspath: root)
+        // ABSPATH ends with a slash in WordPress (`ABSPATH . 'wp-content'`).
+        let values = ConfigPathReader.literalPaths(in: contents, configDirectory: SitePath.parent(configFile), abspath: root + "/")
         func resolved(_ name: String) -> String? {
             values[name].map { SitePath.normalize($0.hasPrefix("/") ? $0 : SitePath.join(root, $0)) }
         }

@@ -68,3 +68,39 @@ struct SiteDiscoveryTests {
         #expect(try site.dropIns() == ["advanced-cache.php", "object-cache.php"])
     }
 }
+
+struct CustomContentDirectoryTests {
+    @Test(arguments: [
+        ("define( 'WP_CONTENT_DIR', __DIR__ . '/content' );", "content"),
+        ("define( 'WP_CONTENT_DIR', dirname( __FILE__ ) . '/app' );", "app"),
+        ("define( 'WP_CONTENT_DIR', ABSPATH . 'assets' );", "assets"),
+    ])
+    func `honours WP_CONTENT_DIR written the usual ways`(definition: String, folder: String) throws {
+        let fixture = try FixtureSite()
+        try fixture.write("wp-config.php", FixtureSite.config(extra: definition))
+        let layout = try SiteDiscovery(fileSystem: LocalFileSystem()).discover(at: fixture.root)
+        let root = try LocalFileSystem().canonicalPath(fixture.root)
+        #expect(layout.contentDirectory == root + "/" + folder)
+        #expect(layout.pluginDirectory == root + "/" + folder + "/plugins")
+        #expect(layout.themeDirectory == root + "/" + folder + "/themes")
+    }
+
+    @Test func `honours WP_PLUGIN_DIR and WPMU_PLUGIN_DIR given as absolute paths`() throws {
+        let fixture = try FixtureSite()
+        try fixture.write("wp-config.php", FixtureSite.config(extra: """
+            define( 'WP_PLUGIN_DIR', '/srv/shared/plugins' );
+            define( 'WPMU_PLUGIN_DIR', '/srv/shared/mu' );
+            """))
+        let layout = try SiteDiscovery(fileSystem: LocalFileSystem()).discover(at: fixture.root)
+        #expect(layout.pluginDirectory == "/srv/shared/plugins")
+        #expect(layout.mustUsePluginDirectory == "/srv/shared/mu")
+        #expect(layout.contentDirectory.hasSuffix("/wp-content"))
+    }
+
+    @Test func `an expression it cannot work out leaves the default`() throws {
+        let fixture = try FixtureSite()
+        try fixture.write("wp-config.php", FixtureSite.config(extra: "define( 'WP_CONTENT_DIR', getenv('CONTENT') );"))
+        let layout = try SiteDiscovery(fileSystem: LocalFileSystem()).discover(at: fixture.root)
+        #expect(layout.contentDirectory.hasSuffix("/site/wp-content"))
+    }
+}

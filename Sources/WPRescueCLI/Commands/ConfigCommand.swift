@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import WPRescueKit
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Read and edit wp-config.php safely (a real PHP parser; everything else stays byte-for-byte).",
+        discussion: """
+        Known constants have known types: `config set WP_DEBUG false` writes the boolean false. New constants \
+        go before "That's all, stop editing!". Every edit is re-parsed, checked with `php -l` when PHP is \
+        installed here, written atomically and journaled (`wprescue undo`). Secrets (DB_PASSWORD, keys, salts) \
+        are masked unless --show-secrets, and are never accepted on the command line.
+        """,
+        subcommands: [List.self, Get.self, Set.self, Delete.self]
+    )
+
+    struct List: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "List the constants wp-config.php defines, secrets masked.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Show secret values (database password, keys, salts) too.")
+        var showSecrets = false
+
+        struct Entry: Encodable {
+            var name: String
+            var value: String
+            var line: Int
+            var secret: Bool
+            var conditional: Bool
+        }
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let config = try SiteConfig.read(site)
+            let entries = config.constants.map { definition in
+                Entry(name: definition.name, value: showSecrets ? definition.valueSource : definition.displaySource,
+                      line: definition.line, secret: definition.isSecret, conditional: definition.isConditional)
+            }
+            let console = context.console
+            console.table(["LINE", "NAME", "VALUE"], entries.map { ["\($0.line)", $0.name, $0.value] })
+            if let prefix = config.tablePrefix { console.line("$\(prefix.name) = \(prefix.valueSource)   (line \(prefix.line))") }
+            let warnings = ConfigCommand.warnings(config)
+            for warning in warnings { console.line("Warning: \(warning)") }
+            try console.emit(json: [
+                "file": AnyEncodable(site.layout.configFile),
+                "constants": AnyEncodable(entries),
+                "tablePrefix": AnyEncodable(config.tablePrefix?.value.stringValue),
+                "warnings": AnyEncodable(warnings),
+            ])
+        }
+    }
+
+    struct Get: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "Print one constant's value as written in wp-config.php.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Constant name, e.g. WP_DEBUG.") var name: String
+        @Flag(name: .long, help: "Show the value even if it is a secret.") var showSecrets = false
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let config = try SiteConfig.read(site)
+            guard let definition = config.definition(of: name) else {
+                throw CLIError.invalidArguments("\(name) is not defined in \(site.layout.configFile).")
+            }
+            let shown = showSecrets ? definition.valueSource : definition.displaySource
+            context.console.line(shown)
+            try context.console.emit(json: [
+                "name": AnyEncodable(name), "value": AnyEncodable(shown), "line": AnyEncodable(definition.line),
+                "secret": AnyEncodable(definition.isSecret),
+            ])
+        }
+    }
+
+    struct Set: SiteCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a constant (typed: booleans and numbers stay unquoted); secrets are read from standard input.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Constant name.") var name: String
+        @Argument(help: "New value. Omit it for secrets: they are read from standard input (or a hidden prompt).")
+        var value: String?
+        @Flag(name: .long, help: "Write VALUE as a PHP expression as-is (e.g. \"__DIR__ . '/logs/debug.log'\").")
+        var raw = false
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let config = try SiteConfig.read(site)
+            let secret = KnownConstants.isSecret(name)
+            if secret, value != nil {
+                throw CLIError.invalidArguments("\(name) is a secret and must not be given on the command line (anyone on this machine can read it in the process list); leave the value out and type it, or pipe it on standard input.")
+            }
+            let text: String
+            if let value { text = value } else if secret { text = try ConfigCommand.readSecret(name) } else {
+                throw CLIError.invalidArguments("Give a value for \(name).")
+            }
+            let edited = raw ? try config.setting(name, rawExpression: text)
+                             : try config.setting(name, to: try PHPValue.parse(userInput: text, forConstant: name))
+            try ConfigEdit(context: context, site: site).apply(from: config, to: edited, changing: [name], summary: "Set \(name) in wp-config.php")
+        }
+    }
+
+    struct Delete: SiteCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a constant's definition(s) from wp-config.php.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Constant name.") var name: String
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let config = try SiteConfig.read(site)
+            guard config.definition(of: name) != nil else {
+                throw CLIError.invalidArguments("\(name) is not defined in \(site.layout.configFile); nothing to delete.")
+            }
+            try ConfigEdit(context: context, site: site).apply(from: config, to: try config.removing(name), changing: [name],
+                                                              summary: "Delete \(name) from wp-config.php")
+        }
+    }
+
+    static func warnings(_ config: WPConfigFile) -> [String] {
+        var warnings = config.duplicates.map { "\($0.name) is defined more than once (lines \($0.lines.map(String.init).joined(separator: ", "))); PHP uses the first and warns about the others." }
+        warnings += config.definitionsAfterWPSettings.map { "\($0.name) on line \($0.line) comes after wp-settings.php is loaded, so WordPress ignores it." }
+        if !config.outputOutsidePHP.isEmpty { warnings.append("Text outside <?php … ?> (line \(config.outputOutsidePHP[0].line)) is sent before every page and can break logins and redirects.") }
+        return warnings
+    }
+
+    /// A hidden prompt on a terminal, else one line of standard input.
+    static func readSecret(_ name: String) throws -> String {
+        if isatty(STDIN_FILENO) != 0, let typed = getpass("New value for \(name): ") {
+            return String(cString: typed)
+        }
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw CLIError.invalidArguments("No value for \(name) on standard input.")
+        }
+        return line
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// wp-config.php as a site's file: read through the parser, edits checked before they
+/// are planned. Messages name the file; they never contain a secret's value.
+public enum SiteConfig {
+    public struct Failure: Error, LocalizedError {
+        public var path: String
+        public var reason: String
+        public var errorDescription: String? { "\(path): \(reason) Nothing was changed." }
+    }
+
+    public static func read(_ site: Site) throws -> WPConfigFile {
+        let path = site.layout.configFile
+        let data = try site.fileSystem.readWhole(path, limit: 4 << 20)
+        do {
+            return try WPConfigFile(data: data)
+        } catch {
+            throw Failure(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// A change of the constants `names` from `original` to `edited`, after checking that the
+    /// result parses again, changes exactly those constants, and passes `php -l` where PHP is installed.
+    public static func plan(_ site: Site, from original: WPConfigFile, to edited: WPConfigFile, changing names: [String],
+                            command: String, summary: String) throws -> ChangePlan {
+        let path = site.layout.configFile
+        do {
+            let reread = try WPConfigFile(data: edited.data)
+            let untouched = original.constants.filter { !names.contains($0.name) }.map { [$0.name, $0.valueSource] }
+            let stillThere = reread.constants.filter { !names.contains($0.name) }.map { [$0.name, $0.valueSource] }
+            guard untouched == stillThere else {
+                throw WPConfigError.editVerificationFailed(constant: names.joined(separator: ", "), detail: "other definitions changed")
+            }
+        } catch let error as WPConfigError {
+            throw Failure(path: path, reason: "the edited file would not be valid: \(error.localizedDescription)")
+        }
+        if let problem = PHPSyntaxCheck.problem(in: edited.data) {
+            throw Failure(path: path, reason: "`php -l` rejects the edited file (\(problem)).")
+        }
+        return ChangePlan(command: command, summary: summary, changes: edited.data == original.data ? [] : [
+            .write(path: path, contents: edited.data),
+        ])
+    }
+}
+
+/// `php -l` on contents passed through standard input (never on the command line: the file
+/// holds the database password). Skipped when PHP is not installed on this machine.
+public enum PHPSyntaxCheck {
+    static let candidates = ["/usr/bin/php", "/usr/local/bin/php", "/opt/homebrew/bin/php"]
+
+    /// nil when the contents pass or PHP is not available; else a short description with the line.
+    public static func problem(in contents: Data) -> String? {
+        guard let php = candidates.first(where: FileManager.default.isExecutableFile) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: php)
+        process.arguments = ["-n", "-l"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch { return nil }
+        input.fileHandleForWriting.write(contents)
+        try? input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return nil }
+        // Only the line number: PHP's message may quote part of the file, secrets included.
+        if let range = text.range(of: #"on line \d+"#, options: .regularExpression) { return "syntax error \(text[range])" }
+        return "syntax error"
+    }
+}

@@ -18,6 +18,7 @@ public struct WPRescueCommand: ParsableCommand {
             ConfigCommand.self,
             DebugCommand.self,
             MemoryCommand.self,
+            HtaccessCommand.self,
             HistoryCommand.self,
             UndoCommand.self,
         ]

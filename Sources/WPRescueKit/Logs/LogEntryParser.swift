@@ -174,7 +174,7 @@ struct LogEntryParser {
 
         var kind = LogEntryKind.serverMessage
         if message.contains("upstream prematurely closed connection")
-            || (message.contains("(104: Connection reset by peer)") && message.contains("upstream")) {
+            || (message.contains("Connection reset by peer") && message.contains("upstream")) {
             kind = .upstreamClosed
         } else if (message.hasPrefix("connect() to ") && message.contains(" failed ")) || message.hasPrefix("no live upstreams") {
             kind = .fpmUnreachable
@@ -301,11 +301,11 @@ struct LogEntryParser {
             report.kind = .workerKilled(signal: signal)
             report.level = max(report.level, .error)
         } else if message.contains("AH02454:") || message.contains("AH01079:") || message.contains("AH00957:")
-                    || message.contains("(111)Connection refused") {
+                    || message.contains("Connection refused") {
             report.kind = .fpmUnreachable
-        } else if message.contains("AH01075:") && (message.contains("timeout") || message.contains("(70007)")) {
+        } else if message.contains("AH01075:") && message.contains("timeout") {
             report.kind = .upstreamTimeout
-        } else if message.contains("AH01067:") || (message.contains("(104)Connection reset by peer") && (message.contains("AH01075:") || message.contains("AH01068:"))) {
+        } else if message.contains("AH01067:") || (message.contains("Connection reset by peer") && (message.contains("AH01075:") || message.contains("AH01068:"))) {
             report.kind = .upstreamClosed
         }
         return [make(stamp, report, context: context)]

@@ -25,6 +25,10 @@ struct LogHeadRecognizer {
     private var namedZoneBytes: [UInt8] = []
     private var namedZone: TimeZone?
     private var namedOffsets = ZoneOffsetCache()
+    /// The last date part seen (`21-Nov-2026`, or nginx's `2026/11/21`) as raw bytes and its midnight: lines of
+    /// a day share it, and comparing 12 bytes is cheaper than parsing them.
+    private var lastDateKey: (UInt64, UInt64) = (0, 0)
+    private var lastDateMidnight: Int64 = 0
 
     init(localZone: TimeZone) {
         self.localZone = localZone
@@ -46,12 +50,8 @@ struct LogHeadRecognizer {
 
     // `[21-Nov-2026 11:19:51 UTC] ` or PHP-FPM's `[21-Nov-2026 11:19:51] `
     private mutating func recognizePHP(_ line: UnsafeBufferPointer<UInt8>) -> LogLineHead? {
-        guard line.count >= 23,
-              let day = digits(line, 1, 2), line[3] == UInt8(ascii: "-"),
-              let month = Self.month(line, 4), line[7] == UInt8(ascii: "-"),
-              let year = digits(line, 8, 4), line[12] == UInt8(ascii: " "),
-              let clock = clock(line, 13) else { return nil }
-        let local = Self.epochSeconds(year: year, month: month, day: day) + clock
+        guard line.count >= 23, let midnight = date(line, key: 1) ?? phpDate(line), let clock = clock(line, 13) else { return nil }
+        let local = midnight + clock
         var index = 21
         var fraction = 0.0
         if line[index] == UInt8(ascii: ".") {
@@ -77,16 +77,42 @@ struct LogHeadRecognizer {
                            bodyStart: Self.skipSpace(line, zoneEnd + 1))
     }
 
+    /// `21-Nov-2026 ` at 1, as midnight in seconds, when it is new.
+    private mutating func phpDate(_ line: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let day = digits(line, 1, 2), line[3] == UInt8(ascii: "-"),
+              let month = Self.month(line, 4), line[7] == UInt8(ascii: "-"),
+              let year = digits(line, 8, 4), line[12] == UInt8(ascii: " ") else { return nil }
+        return remember(line, key: 1, midnight: Self.epochSeconds(year: year, month: month, day: day))
+    }
+
+    /// `2026/11/21 ` at 0, as midnight in seconds, when it is new.
+    private mutating func nginxDate(_ line: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let year = digits(line, 0, 4), line[4] == UInt8(ascii: "/"),
+              let month = digits(line, 5, 2), line[7] == UInt8(ascii: "/"),
+              let day = digits(line, 8, 2), line[10] == UInt8(ascii: " "), (1...12).contains(month) else { return nil }
+        return remember(line, key: 0, midnight: Self.epochSeconds(year: year, month: month, day: day))
+    }
+
+    /// The midnight of the 12 bytes at `start` when they equal the last date recognized (the caller ensures
+    /// `start + 12 <= line.count`).
+    @inline(__always) private func date(_ line: UnsafeBufferPointer<UInt8>, key start: Int) -> Int64? {
+        let raw = UnsafeRawPointer(line.baseAddress!)
+        let key = (raw.loadUnaligned(fromByteOffset: start, as: UInt64.self), raw.loadUnaligned(fromByteOffset: start + 4, as: UInt64.self))
+        return key == lastDateKey ? lastDateMidnight : nil
+    }
+
+    private mutating func remember(_ line: UnsafeBufferPointer<UInt8>, key start: Int, midnight: Int64) -> Int64 {
+        let raw = UnsafeRawPointer(line.baseAddress!)
+        lastDateKey = (raw.loadUnaligned(fromByteOffset: start, as: UInt64.self), raw.loadUnaligned(fromByteOffset: start + 4, as: UInt64.self))
+        lastDateMidnight = midnight
+        return midnight
+    }
+
     // `2026/11/21 11:19:51 [error] ...`
     private mutating func recognizeNginx(_ line: UnsafeBufferPointer<UInt8>) -> LogLineHead? {
-        guard line.count >= 22,
-              let year = digits(line, 0, 4), line[4] == UInt8(ascii: "/"),
-              let month = digits(line, 5, 2), line[7] == UInt8(ascii: "/"),
-              let day = digits(line, 8, 2), line[10] == UInt8(ascii: " "),
-              let clock = clock(line, 11),
-              line[19] == UInt8(ascii: " "), line[20] == UInt8(ascii: "["),
-              (1...12).contains(month) else { return nil }
-        let local = Self.epochSeconds(year: year, month: month, day: day) + clock
+        guard line.count >= 22, let midnight = date(line, key: 0) ?? nginxDate(line), let clock = clock(line, 11),
+              line[19] == UInt8(ascii: " "), line[20] == UInt8(ascii: "[") else { return nil }
+        let local = midnight + clock
         let offset = localOffsets.offset(localSeconds: local, zone: localZone)
         return LogLineHead(format: .nginx, seconds: Double(local - offset), zoneRange: 0..<0, bodyStart: 20)
     }

@@ -102,45 +102,44 @@ public final class LogReader {
 
     /// The entries that pass the filters, oldest first.
     public func entries() throws -> LogEntries {
-        var collected: [LogEntry] = []
-        let report = try read(
-            begin: { collected.removeAll() },
-            visit: { raw, parser in
-                // Newest first; a raw entry holding several messages is reversed too, then all is turned around.
-                for entry in parser.parse(raw).reversed() {
-                    if let minimum = self.options.minimumLevel, entry.level < minimum { continue }
-                    collected.append(entry)
-                    if let tail = self.options.tail, collected.count >= tail { return .stop }
-                }
-                return .proceed
-            })
-        return LogEntries(entries: collected.reversed(), report: report)
+        let tail = options.tail
+        let minimum = options.minimumLevel
+        let (report, collector) = try read(start: { EntryCollector() }) { collector, raw, parser in
+            // Newest first; a raw entry holding several messages is reversed too, then all is turned around.
+            for entry in parser.parse(raw).reversed() {
+                if let minimum, entry.level < minimum { continue }
+                collector.entries.append(entry)
+                if let tail, collector.entries.count >= tail { return .stop }
+            }
+            return .proceed
+        }
+        return LogEntries(entries: collector.entries.reversed(), report: report)
     }
 
     /// Counts recurring entries that pass the filters, grouped by signature and source.
     public func summary(_ summaryOptions: LogSummaryOptions = LogSummaryOptions()) throws -> LogSummary {
-        var builder = makeBuilder(summaryOptions)
-        let report = try read(
-            begin: { builder = self.makeBuilder(summaryOptions) },
-            visit: { raw, _ in
-                let remaining = self.options.tail.map { $0 - builder.totalEntries } ?? .max
-                _ = builder.add(raw, limit: remaining)
-                if let tail = self.options.tail, builder.totalEntries >= tail { return .stop }
-                return .proceed
-            })
+        let tail = options.tail ?? .max
+        let (report, builder) = try read(start: {
+            LogSummaryBuilder(options: summaryOptions, minimumLevel: self.options.minimumLevel, attributor: self.attributor,
+                              localZone: self.options.localTimeZone)
+        }) { builder, raw, _ in
+            _ = builder.add(raw, limit: tail - builder.totalEntries)
+            return builder.totalEntries >= tail ? .stop : .proceed
+        }
         return builder.summary(report: report)
     }
 
-    private func makeBuilder(_ summaryOptions: LogSummaryOptions) -> LogSummaryBuilder {
-        LogSummaryBuilder(options: summaryOptions, minimumLevel: options.minimumLevel, attributor: attributor,
-                          localZone: options.localTimeZone)
+    private final class EntryCollector {
+        var entries: [LogEntry] = []
     }
 
-    /// Runs a backwards scan with the since filter applied, starting over when the file shrinks meanwhile.
-    private func read(begin: () -> Void, visit: (RawLogEntry, inout LogEntryParser) -> LogScanDecision) throws -> LogReadReport {
+    /// Runs a backwards scan with the since filter applied, starting over (with fresh state from `start`)
+    /// when the file shrinks meanwhile.
+    private func read<State: AnyObject>(start: () -> State, visit: (State, RawLogEntry, inout LogEntryParser) -> LogScanDecision) throws
+        -> (LogReadReport, State) {
         var restarts = 0
         while true {
-            begin()
+            let state = start()
             let (target, size) = try resolve()
             let scanner = LogReverseScanner(limits: .init(chunkSize: options.chunkSize, maxBytes: options.maxBytes),
                                             localZone: options.localTimeZone)
@@ -159,30 +158,32 @@ public final class LogReader {
                         }
                         if time < sinceSeconds { return .proceed }
                     }
-                    return visit(raw, &parser)
+                    return visit(state, raw, &parser)
                 }
             } catch is LogFileShrank {
                 if restarts < options.maximumRestarts {
                     restarts += 1
                     continue
                 }
-                return LogReadReport(path: target, fileSize: size, startOffset: 0, endOffset: size, bytesRead: 0,
-                                     reachedStartOfFile: false, limitedByMaxBytes: false, stoppedEarly: false,
-                                     skippedLeadingBytes: 0, truncatedLines: 0, restarts: restarts,
-                                     shrankWhileReading: true, grewWhileReadingBytes: 0)
+                let report = LogReadReport(path: target, fileSize: size, startOffset: 0, endOffset: size, bytesRead: 0,
+                                           reachedStartOfFile: false, limitedByMaxBytes: false, stoppedEarly: false,
+                                           skippedLeadingBytes: 0, truncatedLines: 0, restarts: restarts,
+                                           shrankWhileReading: true, grewWhileReadingBytes: 0)
+                return (report, state)
             }
             let after = try fileSystem.status(target)?.size ?? 0
             if after < size, restarts < options.maximumRestarts {
                 restarts += 1
                 continue
             }
-            return LogReadReport(path: target, fileSize: size, startOffset: outcome.startOffset, endOffset: size,
-                                 bytesRead: outcome.bytesRead, reachedStartOfFile: outcome.reachedStartOfFile,
-                                 limitedByMaxBytes: !outcome.reachedStartOfFile && !outcome.stoppedByVisitor,
-                                 stoppedEarly: outcome.stoppedByVisitor || stoppedBySince,
-                                 skippedLeadingBytes: outcome.skippedLeadingBytes, truncatedLines: outcome.truncatedLines,
-                                 restarts: restarts, shrankWhileReading: after < size,
-                                 grewWhileReadingBytes: after > size ? after - size : 0)
+            let report = LogReadReport(path: target, fileSize: size, startOffset: outcome.startOffset, endOffset: size,
+                                       bytesRead: outcome.bytesRead, reachedStartOfFile: outcome.reachedStartOfFile,
+                                       limitedByMaxBytes: !outcome.reachedStartOfFile && !outcome.stoppedByVisitor,
+                                       stoppedEarly: outcome.stoppedByVisitor || stoppedBySince,
+                                       skippedLeadingBytes: outcome.skippedLeadingBytes, truncatedLines: outcome.truncatedLines,
+                                       restarts: restarts, shrankWhileReading: after < size,
+                                       grewWhileReadingBytes: after > size ? after - size : 0)
+            return (report, state)
         }
     }
 

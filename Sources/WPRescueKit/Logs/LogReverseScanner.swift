@@ -56,10 +56,11 @@ final class LogReverseScanner {
     }
 
     private let limits: Limits
-    private var classifier: LogLineClassifier
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var newlines: [Int] = []
+    // Touched for every line from this object's own methods only; the runtime exclusivity check cost more than the work.
+    @exclusivity(unchecked) private var classifier: LogLineClassifier
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var newlines: [Int] = []
 
     init(limits: Limits, localZone: TimeZone) {
         var limits = limits

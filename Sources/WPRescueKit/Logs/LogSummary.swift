@@ -54,10 +54,13 @@ public struct LogSummaryGroup: Equatable, Sendable, Codable {
 
 /// Groups entries as they stream past, newest first, without keeping them.
 ///
-/// Most lines of a real log repeat an earlier line except for the timestamp, so the bytes after the
-/// timestamp are hashed and looked up first; only bytes never seen before are decoded, parsed, attributed
-/// and normalized. The lookup keeps the bytes it has seen (up to a budget) and compares them, so a hash
-/// collision can never merge two different entries.
+/// Most entries of a real log repeat an earlier one except for the timestamp, or except for numbers and
+/// hashes (order ids, allocation sizes, session keys). Two caches skip the parsing for those: the bytes after
+/// the timestamp, exactly; then the same bytes with numbers and hashes replaced by the rules the signature
+/// uses, restricted so that equal keys always yield the same signature, level, kind and source (see
+/// `LogSignature.normalize(_:into:normalizeQuotedStrings:forCacheKey:)`). Only texts neither cache knows are
+/// decoded, parsed, attributed and normalized. Both caches keep the bytes they compare (so a hash collision
+/// cannot merge different entries) within a fixed budget, and start empty again when it is spent.
 final class LogSummaryBuilder {
     private struct GroupKey: Hashable {
         var signature: String
@@ -66,90 +69,166 @@ final class LogSummaryBuilder {
         var source: LogSource
     }
 
-    private struct Group {
-        var summary: LogSummaryGroup
-        var first: Double
-        var last: Double
-        var hasTime: Bool
-    }
-
+    // The hot state is marked `@exclusivity(unchecked)`: it is touched once or more per entry, only from
+    // this object's own methods, never through overlapping accesses; the runtime check cost more than the work.
     private let options: LogSummaryOptions
-    private let minimumLevel: LogLevel
+    private let minimumRank: Int
     private let attributor: LogAttributor?
-    private var parser: LogEntryParser
-    private var groups: [Group] = []
-    private var groupIndex: [GroupKey: Int] = [:]
-    private let seen: SeenEntries
-    private var countsByLevel = [Int](repeating: 0, count: LogLevel.allCases.count)
-    private(set) var totalEntries = 0
-    private var ungroupedEntries = 0
-    private var references: [Int32] = []
-    /// Group index used for entries past `maximumGroups` in `references`.
+    @exclusivity(unchecked) private var parser: LogEntryParser
+    @exclusivity(unchecked) private var groups: [LogSummaryGroup] = []
+    /// Per group, updated for every entry: plain memory, see `Tallies`.
+    private let tallies = Tallies()
+    @exclusivity(unchecked) private var groupIndex: [GroupKey: Int] = [:]
+    private let exact: SeenEntries
+    private let similar: SeenEntries
+    @exclusivity(unchecked) private var keyScratch: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var keyScratchCapacity = 4096
+    @exclusivity(unchecked) private var found: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var foundCapacity = 64
+    @exclusivity(unchecked) private var foundCount = 0
+    private let countsByLevel = UnsafeMutablePointer<Int>.allocate(capacity: LogLevel.allCases.count)
+    @exclusivity(unchecked) private(set) var totalEntries = 0
+    @exclusivity(unchecked) private var ungroupedEntries = 0
+    /// Group index used for entries past `maximumGroups`.
     private static let ungrouped: Int32 = -1
+    /// Off in tests that check the caches against parsing everything.
+    var usesSimilarCache = true
 
     init(options: LogSummaryOptions, minimumLevel: LogLevel?, attributor: LogAttributor?, localZone: TimeZone,
          memoryBudget: Int = 24 << 20) {
         self.options = options
-        self.minimumLevel = minimumLevel ?? .info
+        minimumRank = (minimumLevel ?? .info).rank
         self.attributor = attributor
         parser = LogEntryParser(localZone: localZone, attributor: attributor)
-        seen = SeenEntries(byteBudget: memoryBudget)
+        exact = SeenEntries(byteBudget: memoryBudget * 2 / 3)
+        similar = SeenEntries(byteBudget: memoryBudget / 3)
+        keyScratch = .allocate(capacity: keyScratchCapacity)
+        found = .allocate(capacity: foundCapacity)
+        countsByLevel.initialize(repeating: 0, count: LogLevel.allCases.count)
+    }
+
+    deinit {
+        keyScratch.deallocate()
+        found.deallocate()
+        countsByLevel.deallocate()
+    }
+
+    /// Count, first and last time, and level rank of each group.
+    private final class Tallies {
+        @exclusivity(unchecked) var counts: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
+        @exclusivity(unchecked) var first: UnsafeMutablePointer<Double> = .allocate(capacity: 64)
+        @exclusivity(unchecked) var last: UnsafeMutablePointer<Double> = .allocate(capacity: 64)
+        @exclusivity(unchecked) var ranks: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
+        @exclusivity(unchecked) var capacity = 64
+        @exclusivity(unchecked) var count = 0
+
+        deinit {
+            counts.deallocate()
+            first.deallocate()
+            last.deallocate()
+            ranks.deallocate()
+        }
+
+        func append(rank: Int) {
+            if count == capacity {
+                capacity *= 2
+                counts = Self.grow(counts, count: count, to: capacity)
+                first = Self.grow(first, count: count, to: capacity)
+                last = Self.grow(last, count: count, to: capacity)
+                ranks = Self.grow(ranks, count: count, to: capacity)
+            }
+            counts[count] = 0
+            first[count] = .infinity
+            last[count] = -.infinity
+            ranks[count] = rank
+            count += 1
+        }
+
+        private static func grow<T>(_ pointer: UnsafeMutablePointer<T>, count: Int, to capacity: Int) -> UnsafeMutablePointer<T> {
+            let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            bigger.moveInitialize(from: pointer, count: count)
+            pointer.deallocate()
+            return bigger
+        }
+    }
+
+    private func appendFound(_ group: Int32) {
+        if foundCount == foundCapacity {
+            let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: foundCapacity * 2)
+            bigger.update(from: found, count: foundCount)
+            found.deallocate()
+            found = bigger
+            foundCapacity *= 2
+        }
+        found[foundCount] = group
+        foundCount += 1
     }
 
     /// Counts the entries in `raw` that pass the level filter, at most `limit`; returns how many were counted.
     func add(_ raw: RawLogEntry, limit: Int = .max) -> Int {
-        let time = raw.head?.seconds
+        let time = raw.head?.seconds ?? .nan
         let bodyStart = min(raw.head?.bodyStart ?? 0, raw.bytes.count)
-        let body = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw.bytes)[bodyStart...])
+        let body = UnsafeBufferPointer(rebasing: raw.bytes[bodyStart...])
         let formatTag = UInt64(raw.head.map { Self.tag($0.format) } ?? 0)
-        let hash = SeenEntries.hash(body, seed: formatTag)
-        let range: Range<Int>
-        if let known = seen.lookup(hash: hash, bytes: body) {
-            range = known
-        } else {
-            let found = parser.parse(raw).map { group(for: $0) }
-            if !seen.hasRoom(for: body.count) {
-                // The budget is spent: forget the texts seen so memory stays bounded; the groups stay.
-                seen.removeAll()
-                references.removeAll(keepingCapacity: true)
-            }
-            let start = references.count
-            references.append(contentsOf: found)
-            range = start..<references.count
-            seen.insert(hash: hash, bytes: body, references: range)
+        let hash = SeenEntries.hash(UnsafeRawBufferPointer(body), seed: formatTag)
+        if let known = exact.lookup(hash: hash, bytes: UnsafeRawBufferPointer(body)) {
+            return count(exact.groups(in: known), time: time, limit: limit)
         }
-        return count(range, time: time, limit: limit)
+        foundCount = 0
+        var key = UnsafeRawBufferPointer(start: nil, count: 0)
+        var keyHash: UInt64 = 0
+        var similarHit = false
+        if usesSimilarCache {
+            let needed = LogSignature.outputCapacity(for: body.count)
+            if needed > keyScratchCapacity {
+                keyScratch.deallocate()
+                keyScratchCapacity = max(needed, keyScratchCapacity * 2)
+                keyScratch = .allocate(capacity: keyScratchCapacity)
+            }
+            let length = LogSignature.normalize(body, into: keyScratch, normalizeQuotedStrings: false, forCacheKey: true)
+            key = UnsafeRawBufferPointer(start: keyScratch, count: length)
+            keyHash = SeenEntries.hash(key, seed: formatTag)
+            if let known = similar.lookup(hash: keyHash, bytes: key) {
+                for group in similar.groups(in: known) { appendFound(group) }
+                similarHit = true
+            }
+        }
+        var eligibleForSimilar = true
+        if !similarHit {
+            for entry in parser.parse(raw) {
+                appendFound(group(for: entry))
+                // The signal a worker died of decides its level, and the key does not keep it.
+                if case .workerKilled = entry.kind { eligibleForSimilar = false }
+            }
+        }
+        let groupsFound = UnsafeBufferPointer(start: found, count: foundCount)
+        if usesSimilarCache, !similarHit, eligibleForSimilar { similar.insert(hash: keyHash, bytes: key, groups: groupsFound) }
+        exact.insert(hash: hash, bytes: UnsafeRawBufferPointer(body), groups: groupsFound)
+        return count(groupsFound, time: time, limit: limit)
     }
 
-    private func count(_ range: Range<Int>, time: Double?, limit: Int) -> Int {
+    /// `time` is NaN for entries without a timestamp.
+    private func count(_ references: UnsafeBufferPointer<Int32>, time: Double, limit: Int) -> Int {
         var counted = 0
-        for position in range where counted < limit {
-            let reference = references[position]
+        for reference in references where counted < limit {
             if reference == Self.ungrouped {
                 // Level unknown without a group: counted only when no level filter applies.
-                guard minimumLevel == .info else { continue }
+                guard minimumRank == 0 else { continue }
                 ungroupedEntries += 1
                 totalEntries += 1
                 counted += 1
                 continue
             }
             let index = Int(reference)
-            let level = groups[index].summary.level
-            guard level >= minimumLevel else { continue }
-            countsByLevel[level.rank] += 1
+            let rank = tallies.ranks[index]
+            guard rank >= minimumRank else { continue }
+            countsByLevel[rank] += 1
             totalEntries += 1
             counted += 1
-            groups[index].summary.count += 1
-            if let time {
-                if !groups[index].hasTime {
-                    groups[index].first = time
-                    groups[index].last = time
-                    groups[index].hasTime = true
-                } else {
-                    if time < groups[index].first { groups[index].first = time }
-                    if time > groups[index].last { groups[index].last = time }
-                }
-            }
+            tallies.counts[index] += 1
+            // NaN compares false, so an entry without a time leaves both alone.
+            if time < tallies.first[index] { tallies.first[index] = time }
+            if time > tallies.last[index] { tallies.last[index] = time }
         }
         return counted
     }
@@ -160,22 +239,24 @@ final class LogSummaryBuilder {
         if let index = groupIndex[key] { return Int32(index) }
         guard groups.count < options.maximumGroups else { return Self.ungrouped }
         // Entries arrive newest first, so the first one seen is the most recent: the sample.
-        let summary = LogSummaryGroup(signature: key.signature, count: 0, firstSeen: nil, lastSeen: nil, level: entry.level,
+        groups.append(LogSummaryGroup(signature: key.signature, count: 0, firstSeen: nil, lastSeen: nil, level: entry.level,
                                       kind: entry.kind, format: entry.format, attribution: entry.attribution,
-                                      sampleMessage: entry.message, sampleFile: entry.file, sampleLine: entry.line)
-        groups.append(Group(summary: summary, first: 0, last: 0, hasTime: false))
+                                      sampleMessage: entry.message, sampleFile: entry.file, sampleLine: entry.line))
+        tallies.append(rank: entry.level.rank)
         groupIndex[key] = groups.count - 1
         return Int32(groups.count - 1)
     }
 
     func summary(report: LogReadReport) -> LogSummary {
-        var result = groups.filter { $0.summary.count > 0 }.map { group -> LogSummaryGroup in
-            var summary = group.summary
-            if group.hasTime {
-                summary.firstSeen = Date(timeIntervalSince1970: group.first)
-                summary.lastSeen = Date(timeIntervalSince1970: group.last)
+        var result: [LogSummaryGroup] = []
+        for index in groups.indices where tallies.counts[index] > 0 {
+            var group = groups[index]
+            group.count = tallies.counts[index]
+            if tallies.first[index].isFinite {
+                group.firstSeen = Date(timeIntervalSince1970: tallies.first[index])
+                group.lastSeen = Date(timeIntervalSince1970: tallies.last[index])
             }
-            return summary
+            result.append(group)
         }
         result.sort { left, right in
             if left.level != right.level { return left.level > right.level }
@@ -200,35 +281,63 @@ final class LogSummaryBuilder {
     }
 }
 
-/// Entry texts seen before, by hash, with their bytes kept for an exact comparison.
+/// Entry texts seen before, by hash, with their bytes kept for an exact comparison, and the groups they fell in.
+///
+/// Plain memory rather than arrays: it is consulted for every entry, and array bookkeeping (uniqueness checks,
+/// reference counting) cost as much as the lookup itself.
 final class SeenEntries {
-    private var keys: [UInt64]
-    private var slots: [Int32]
-    private var records: [(offset: Int, length: Int, references: Range<Int>)] = []
-    private var arena: UnsafeMutableRawPointer
-    private var arenaUsed = 0
+    private struct Record {
+        var offset: UInt32
+        var length: UInt32
+        var groupsStart: UInt32
+        var groupsCount: UInt32
+    }
+
+    private let slotCount: Int
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let slots: UnsafeMutablePointer<UInt32>
+    private let records: UnsafeMutablePointer<Record>
+    @exclusivity(unchecked) private var recordCount = 0
+    /// Group indexes of every record, back to back.
+    @exclusivity(unchecked) private(set) var groups: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var groupCapacity = 4096
+    @exclusivity(unchecked) private var groupCount = 0
+    private let arena: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var arenaUsed = 0
     private let arenaSize: Int
 
     init(byteBudget: Int) {
-        arenaSize = max(4096, byteBudget * 3 / 4)
-        // About one slot per 100 bytes of kept text, at most half full.
-        let slotCount = max(1024, Self.powerOfTwo(atLeast: (byteBudget / 4) / 8))
-        keys = [UInt64](repeating: 0, count: slotCount)
-        slots = [Int32](repeating: -1, count: slotCount)
+        // About 4/5 for the texts, the rest for the table (one slot per ~100 bytes of text, at most half full).
+        arenaSize = max(4096, min(byteBudget * 4 / 5, Int(UInt32.max)))
+        slotCount = max(1024, Self.powerOfTwo(atLeast: arenaSize / 96))
+        keys = .allocate(capacity: slotCount)
+        keys.initialize(repeating: 0, count: slotCount)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
+        records = .allocate(capacity: slotCount / 2)
+        groups = .allocate(capacity: groupCapacity)
         arena = .allocate(byteCount: arenaSize, alignment: 8)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        keys.deallocate()
+        slots.deallocate()
+        records.deallocate()
+        groups.deallocate()
+        arena.deallocate()
+    }
 
+    /// Where the groups of `bytes` are in `groups`, if seen.
     func lookup(hash: UInt64, bytes: UnsafeRawBufferPointer) -> Range<Int>? {
-        let mask = keys.count - 1
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while keys[slot] != 0 {
             if keys[slot] == hash {
                 let record = records[Int(slots[slot])]
-                if record.length == bytes.count,
-                   record.length == 0 || memcmp(arena + record.offset, bytes.baseAddress!, record.length) == 0 {
-                    return record.references
+                if Int(record.length) == bytes.count,
+                   record.length == 0 || memcmp(arena + Int(record.offset), bytes.baseAddress!, bytes.count) == 0 {
+                    let start = Int(record.groupsStart)
+                    return start..<(start + Int(record.groupsCount))
                 }
             }
             slot = (slot + 1) & mask
@@ -236,26 +345,40 @@ final class SeenEntries {
         return nil
     }
 
-    func hasRoom(for length: Int) -> Bool {
-        arenaUsed + length <= arenaSize && records.count < keys.count / 2
+    func groups(in range: Range<Int>) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: groups + range.lowerBound, count: range.count)
     }
 
-    /// Remembers `bytes`; does nothing when there is no room (see `hasRoom`), so an entry may just be parsed again.
-    func insert(hash: UInt64, bytes: UnsafeRawBufferPointer, references: Range<Int>) {
-        guard hasRoom(for: bytes.count) else { return }
+    /// Remembers `bytes` and their groups, first forgetting everything when the budget is spent.
+    func insert(hash: UInt64, bytes: UnsafeRawBufferPointer, groups found: UnsafeBufferPointer<Int32>) {
+        guard bytes.count <= arenaSize / 4 else { return }
+        if arenaUsed + bytes.count > arenaSize || recordCount >= slotCount / 2 { removeAll() }
+        if groupCount + found.count > groupCapacity {
+            let bigger = max(groupCapacity * 2, groupCount + found.count)
+            let replacement = UnsafeMutablePointer<Int32>.allocate(capacity: bigger)
+            replacement.update(from: groups, count: groupCount)
+            groups.deallocate()
+            groups = replacement
+            groupCapacity = bigger
+        }
         if let base = bytes.baseAddress, bytes.count > 0 { memcpy(arena + arenaUsed, base, bytes.count) }
-        records.append((arenaUsed, bytes.count, references))
+        if let source = found.baseAddress { (groups + groupCount).update(from: source, count: found.count) }
+        records[recordCount] = Record(offset: UInt32(arenaUsed), length: UInt32(bytes.count), groupsStart: UInt32(groupCount),
+                                      groupsCount: UInt32(found.count))
+        groupCount += found.count
         arenaUsed += bytes.count
-        let mask = keys.count - 1
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while keys[slot] != 0 { slot = (slot + 1) & mask }
         keys[slot] = hash
-        slots[slot] = Int32(records.count - 1)
+        slots[slot] = UInt32(recordCount)
+        recordCount += 1
     }
 
     func removeAll() {
-        for index in keys.indices { keys[index] = 0 }
-        records.removeAll(keepingCapacity: true)
+        keys.update(repeating: 0, count: slotCount)
+        recordCount = 0
+        groupCount = 0
         arenaUsed = 0
     }
 

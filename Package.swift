@@ -44,6 +44,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
+        .executableTarget(name: "wprescue-logbench", dependencies: ["WPRescueKit"]),
 
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "wprescue"]),

@@ -158,22 +158,23 @@ cat "$log" > /dev/null  # warm the page cache for both commands alike
 summary_cmd="$bench summary $log"
 grep_cmd="grep -c 'PHP Fatal' $log"
 
-# Wall time: hyperfine when available (several runs), else the median of 5 runs.
+# Output goes to a file, never /dev/null: GNU grep notices /dev/null and stops at the first match.
+# Wall time: hyperfine when available (median of 5 runs after a warm-up), else the median of 5 runs.
 measure_wall() {
     local command="$1"
     if command -v hyperfine >/dev/null; then
-        hyperfine --style none --warmup 1 --runs 5 --export-json "$work/hyperfine.json" "$command" >/dev/null
+        hyperfine --style none --warmup 1 --runs 5 --output "$work/output.txt" --export-json "$work/hyperfine.json" "$command" >/dev/null
         python3 -c "import json;r=json.load(open('$work/hyperfine.json'))['results'][0];print('%.3f %.3f' % (r['median'], r['stddev']))"
     else
         local times=()
         for _ in 1 2 3 4 5; do
-            times+=("$( { /usr/bin/time -f '%e' bash -c "$command" >/dev/null; } 2>&1 | tail -1)")
+            times+=("$( { /usr/bin/time -f '%e' bash -c "$command > $work/output.txt"; } 2>&1 | tail -1)")
         done
         printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{print $1, "n/a"}'
     fi
 }
 max_rss_kb() {
-    { /usr/bin/time -f '%M' bash -c "exec $1" >/dev/null; } 2>&1 | tail -1
+    { /usr/bin/time -f '%M' bash -c "exec $1 > $work/output.txt"; } 2>&1 | tail -1
 }
 
 read -r summary_wall summary_sd <<<"$(measure_wall "$summary_cmd")"
@@ -183,8 +184,8 @@ grep_rss=$(max_rss_kb "$grep_cmd")
 summary_out="$($summary_cmd)"
 ratio=$(python3 -c "print('%.2f' % ($summary_wall / $grep_wall))")
 
-echo "summary: ${summary_wall}s, ${summary_rss} KB max RSS"
-echo "grep:    ${grep_wall}s, ${grep_rss} KB max RSS"
+echo "summary: ${summary_wall}s (sd ${summary_sd}), ${summary_rss} KB max RSS"
+echo "grep:    ${grep_wall}s (sd ${grep_sd}), ${grep_rss} KB max RSS"
 echo "ratio:   ${ratio}x"
 echo "$summary_out"
 
@@ -196,12 +197,13 @@ echo "$summary_out"
     echo "notices, warnings, database errors, memory and time-limit fatals, and uncaught errors with 9 to 13 frame stack traces;"
     echo "some entries carry changing numbers (order ids, allocation sizes, session hashes) as real logs do."
     echo "Page cache warm for both; release build; wall time is the median of 5 runs$(command -v hyperfine >/dev/null && echo ' (hyperfine, 1 warm-up)'),"
-    echo "max RSS from \`/usr/bin/time -f %M\`."
+    echo "output written to a file (grep stops early when its output is /dev/null); max RSS from \`/usr/bin/time -f %M\`."
+    echo "Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; both commands ran under the same load)."
     echo
-    echo "| command | wall time (s) | max RSS (MB) |"
-    echo "|---|---|---|"
-    echo "| \`wprescue-logbench summary\` (whole file, grouped, attributed) | $summary_wall | $(python3 -c "print('%.1f' % ($summary_rss/1024))") |"
-    echo "| \`grep -c 'PHP Fatal'\` | $grep_wall | $(python3 -c "print('%.1f' % ($grep_rss/1024))") |"
+    echo "| command | wall time, median (s) | std dev (s) | max RSS (MB) |"
+    echo "|---|---|---|---|"
+    echo "| \`wprescue-logbench summary\` (whole file, grouped, attributed) | $summary_wall | $summary_sd | $(python3 -c "print('%.1f' % ($summary_rss/1024))") |"
+    echo "| \`grep -c 'PHP Fatal'\` | $grep_wall | $grep_sd | $(python3 -c "print('%.1f' % ($grep_rss/1024))") |"
     echo
     echo "Summary / grep wall time: **${ratio}x** (goal: at most 2x, under 64 MB)."
     echo

@@ -8,7 +8,7 @@ struct Arguments {
     var path = ""
     var root = "/var/www/html"
     var maxBytes = UInt64.max
-    var chunkSize = 1 << 20
+    var chunkSize = LogReadOptions().chunkSize
     var tail = 50
 
     init(_ arguments: [String]) throws {

@@ -195,7 +195,7 @@ public struct LogAttributor: Sendable {
     /// The path as the layout names it: aliases rewritten, dots folded.
     public func sitePath(_ path: String) -> String {
         let normalized = SitePath.normalize(path)
-        for alias in aliases where SitePath.isInside(normalized, root: alias.logPrefix) {
+        for alias in aliases where Self.isInside(normalized, alias.logPrefix) {
             let rest = normalized.utf8.dropFirst(alias.logPrefix.utf8.count)
             return alias.sitePrefix + (String(rest) ?? "")
         }
@@ -205,15 +205,15 @@ public struct LogAttributor: Sendable {
     /// The part of the site `path` belongs to, or nil when it lies outside the site.
     public func source(ofPath path: String) -> LogSource? {
         let path = sitePath(path)
-        if let name = firstComponent(of: path, under: mustUsePluginDirectory) { return .mustUsePlugin(name: name) }
-        if let name = firstComponent(of: path, under: pluginDirectory) { return .plugin(slug: name) }
-        if let name = firstComponent(of: path, under: themeDirectory) { return .theme(slug: name) }
+        if let name = Self.firstComponent(of: path, under: mustUsePluginDirectory) { return .mustUsePlugin(name: name) }
+        if let name = Self.firstComponent(of: path, under: pluginDirectory) { return .plugin(slug: name) }
+        if let name = Self.firstComponent(of: path, under: themeDirectory) { return .theme(slug: name) }
         if path == configFile { return .configuration }
         if SitePath.parent(path) == contentDirectory, SiteLayout.dropInNames.contains(SitePath.name(path)) {
             return .dropIn(file: SitePath.name(path))
         }
-        if SitePath.isInside(path, root: contentDirectory) { return .unknown }
-        guard let first = firstComponent(of: path, under: root) else { return nil }
+        if Self.isInside(path, contentDirectory) { return .unknown }
+        guard let first = Self.firstComponent(of: path, under: root) else { return nil }
         let isDirectChild = SitePath.parent(path) == root
         if first == "wp-includes" || first == "wp-admin" { return .core }
         if isDirectChild, first == "index.php" || first == "xmlrpc.php" || (first.hasPrefix("wp-") && first.hasSuffix(".php")) {
@@ -226,18 +226,32 @@ public struct LogAttributor: Sendable {
     /// otherwise the first stack frame (innermost first) inside an extension, then a path the message mentions;
     /// otherwise core when the location or a frame is core.
     public func attribute(file: String?, stackFrames: [LogStackFrame], messagePaths: [String]) -> LogAttribution {
-        let locationSource = file.flatMap { source(ofPath: $0) }
+        var sources: [String: LogSource?] = [:]
+        return attribute(file: file, stackFrames: stackFrames, messagePaths: messagePaths, remembering: &sources)
+    }
+
+    /// `attribute`, looking paths up in `sources` first: a log names the same few hundred files over and over.
+    func attribute(file: String?, stackFrames: [LogStackFrame], messagePaths: [String],
+                   remembering sources: inout [String: LogSource?]) -> LogAttribution {
+        func lookup(_ path: String) -> LogSource? {
+            if let known = sources[path] { return known }
+            let found = source(ofPath: path)
+            if sources.count >= 4096 { sources.removeAll(keepingCapacity: true) }
+            sources[path] = .some(found)
+            return found
+        }
+        let locationSource = file.flatMap { lookup($0) }
         if let file, let locationSource, locationSource.isExtension || locationSource == .configuration {
             return LogAttribution(source: locationSource, attributedVia: .location, path: file)
         }
         var firstCoreFrame: LogStackFrame?
         for frame in stackFrames {
-            guard let path = frame.file, let frameSource = source(ofPath: path) else { continue }
+            guard let path = frame.file, let frameSource = lookup(path) else { continue }
             if frameSource.isExtension { return LogAttribution(source: frameSource, attributedVia: .stackFrame(index: frame.index), path: path) }
             if frameSource == .core, firstCoreFrame == nil { firstCoreFrame = frame }
         }
         for path in messagePaths where path != file {
-            if let messageSource = source(ofPath: path), messageSource.isExtension {
+            if let messageSource = lookup(path), messageSource.isExtension {
                 return LogAttribution(source: messageSource, attributedVia: .message, path: path)
             }
         }
@@ -259,8 +273,16 @@ public struct LogAttributor: Sendable {
         return result
     }
 
-    private func firstComponent(of path: String, under folder: String) -> String? {
-        guard path != folder, SitePath.isInside(path, root: folder) else { return nil }
+    /// `path` is `folder` or below it; both already normalized.
+    private static func isInside(_ path: String, _ folder: String) -> Bool {
+        if folder == "/" { return path.hasPrefix("/") }
+        guard path.utf8.starts(with: folder.utf8) else { return false }
+        let rest = path.utf8.dropFirst(folder.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
+    }
+
+    private static func firstComponent(of path: String, under folder: String) -> String? {
+        guard path != folder, isInside(path, folder) else { return nil }
         let rest = path.utf8.dropFirst(folder == "/" ? 1 : folder.utf8.count + 1)
         let component = rest.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: true).first
         return component.flatMap { String($0) }

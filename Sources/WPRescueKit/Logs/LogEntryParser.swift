@@ -5,6 +5,8 @@ import Foundation
 struct LogEntryParser {
     private var classifier: LogLineClassifier
     let attributor: LogAttributor?
+    /// Sources of paths already attributed.
+    private var sources: [String: LogSource?] = [:]
 
     init(localZone: TimeZone, attributor: LogAttributor?) {
         classifier = LogLineClassifier(localZone: localZone)
@@ -54,14 +56,14 @@ struct LogEntryParser {
     private mutating func parseFPM(_ stamp: Stamp, body: String, continuation: [UnsafeBufferPointer<UInt8>]) -> [LogEntry] {
         var rest = body[...]
         var label: String?
-        if let colon = rest.range(of: ": "), rest[..<colon.lowerBound].allSatisfy({ $0.isUppercase }), !rest[..<colon.lowerBound].isEmpty {
+        if let colon = rest.byteRange(of: ": "), rest[..<colon.lowerBound].allSatisfy({ $0.isUppercase }), !rest[..<colon.lowerBound].isEmpty {
             label = String(rest[..<colon.lowerBound])
             rest = rest[colon.upperBound...]
         }
         let writtenLevel = label.map { Self.serverLevel($0) } ?? .info
         rest = rest.drop { $0 == " " }
         var context = LogServerContext()
-        if rest.hasPrefix("[pool "), let close = rest.firstIndex(of: "]") {
+        if rest.hasPrefix("[pool "), let close = rest.firstIndex(ofByte: UInt8(ascii: "]")) {
             context.pool = String(rest[rest.index(rest.startIndex, offsetBy: 6)..<close])
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
@@ -69,7 +71,7 @@ struct LogEntryParser {
             context.processID = Int(rest.dropFirst(6).prefix { $0.isASCII && $0.isNumber })
         }
 
-        if let marker = rest.range(of: "said into stderr: \"") ?? rest.range(of: "said into stdout: \"") {
+        if let marker = rest.byteRange(of: "said into stderr: \"") ?? rest.byteRange(of: "said into stdout: \"") {
             var text = Self.unquotedWorkerOutput(rest[marker.upperBound...])
             for line in continuation {
                 guard let lineHead = classifier.recognizer.recognize(line),
@@ -81,7 +83,7 @@ struct LogEntryParser {
             }
             // PHP-FPM prefixes the worker's own log level: `NOTICE: PHP message: PHP Fatal error: ...`.
             var inner = text[...]
-            if let colon = inner.range(of: ": "), inner[..<colon.lowerBound].allSatisfy({ $0.isUppercase }), !inner[..<colon.lowerBound].isEmpty {
+            if let colon = inner.byteRange(of: ": "), inner[..<colon.lowerBound].allSatisfy({ $0.isUppercase }), !inner[..<colon.lowerBound].isEmpty {
                 inner = inner[colon.upperBound...]
             }
             let reports = Self.phpMessages(inner)
@@ -90,17 +92,17 @@ struct LogEntryParser {
         }
 
         var report = Self.serverReport(writtenLevel, label: label, kind: .serverMessage, message: String(rest))
-        if let signalRange = rest.range(of: "exited on signal ") {
+        if let signalRange = rest.byteRange(of: "exited on signal ") {
             let signal = Int(rest[signalRange.upperBound...].prefix { $0.isASCII && $0.isNumber }) ?? 0
             report.kind = .workerKilled(signal: signal)
             // SIGQUIT and SIGTERM are PHP-FPM's own graceful stops; any other signal killed a request.
             if signal != 3 && signal != 15 { report.level = max(report.level, .error) }
-        } else if rest.contains("max_children") {
+        } else if rest.containsBytes("max_children") {
             report.kind = .maxChildren
-        } else if rest.contains("execution timed out") {
+        } else if rest.containsBytes("execution timed out") {
             report.kind = .requestTerminated
             report.level = max(report.level, .error)
-        } else if rest.contains("executing too slow") {
+        } else if rest.containsBytes("executing too slow") {
             report.kind = .slowRequest
         } else if rest.hasPrefix("pid "), label == nil {
             // The slow log: `[pool www] pid 123`, `script_filename = ...`, then `[0x...] func() /path:line`.
@@ -111,11 +113,11 @@ struct LogEntryParser {
             for line in continuation.map({ Self.decode($0) }) {
                 if line.hasPrefix("script_filename = ") {
                     report.file = String(line.dropFirst("script_filename = ".count))
-                } else if line.hasPrefix("[0x"), let close = line.firstIndex(of: "]") {
+                } else if line.hasPrefix("[0x"), let close = line.firstIndex(ofByte: UInt8(ascii: "]")) {
                     let frame = line[line.index(after: close)...].drop { $0 == " " }
-                    guard let space = frame.lastIndex(of: " ") else { continue }
+                    guard let space = frame.lastIndex(ofByte: UInt8(ascii: " ")) else { continue }
                     let location = frame[frame.index(after: space)...]
-                    let colon = location.lastIndex(of: ":")
+                    let colon = location.lastIndex(ofByte: UInt8(ascii: ":"))
                     frames.append(LogStackFrame(index: frames.count,
                                                 file: String(colon.map { location[..<$0] } ?? location),
                                                 line: colon.flatMap { Int(location[location.index(after: $0)...]) },
@@ -124,10 +126,10 @@ struct LogEntryParser {
             }
             report.stackFrames = frames
         }
-        if report.file == nil, let script = rest.range(of: "script '"), let close = rest[script.upperBound...].firstIndex(of: "'") {
+        if report.file == nil, let script = rest.byteRange(of: "script '"), let close = rest[script.upperBound...].firstIndex(ofByte: UInt8(ascii: "'")) {
             report.file = String(rest[script.upperBound..<close])
         }
-        if let request = rest.range(of: "(request: \""), let close = rest[request.upperBound...].firstIndex(of: "\"") {
+        if let request = rest.byteRange(of: "(request: \""), let close = rest[request.upperBound...].firstIndex(ofByte: UInt8(ascii: "\"")) {
             context.request = String(rest[request.upperBound..<close])
         }
         return [make(stamp, report, context: context)]
@@ -139,29 +141,29 @@ struct LogEntryParser {
 
     // MARK: - nginx
 
-    private func parseNginx(_ stamp: Stamp, text: String) -> [LogEntry] {
+    private mutating func parseNginx(_ stamp: Stamp, text: String) -> [LogEntry] {
         var rest = text[...]
         var label: String?
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+        if rest.hasPrefix("["), let close = rest.firstIndex(ofByte: UInt8(ascii: "]")) {
             label = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
         var context = LogServerContext()
         // `123#456: ` then an optional connection number `*5 `.
         let pid = rest.prefix { $0.isASCII && $0.isNumber }
-        if !pid.isEmpty, rest.dropFirst(pid.count).hasPrefix("#"), let colon = rest.range(of: ": ") {
+        if !pid.isEmpty, rest.dropFirst(pid.count).hasPrefix("#"), let colon = rest.byteRange(of: ": ") {
             context.processID = Int(pid)
             rest = rest[colon.upperBound...]
         }
-        if rest.hasPrefix("*"), let space = rest.firstIndex(of: " ") {
+        if rest.hasPrefix("*"), let space = rest.firstIndex(ofByte: UInt8(ascii: " ")) {
             rest = rest[rest.index(after: space)...]
         }
         let message = Self.splittingNginxContext(rest, into: &context)
         let level = label.map { Self.serverLevel($0) } ?? .info
 
-        if let marker = message.range(of: "FastCGI sent in stderr: \"") {
+        if let marker = message.byteRange(of: "FastCGI sent in stderr: \"") {
             var stderr = message[marker.upperBound...]
-            if let close = stderr.range(of: "\" while ", options: .backwards) {
+            if let close = stderr.byteRange(of: "\" while ", backwards: true) {
                 stderr = stderr[..<close.lowerBound]
             } else if stderr.hasSuffix("\"") {
                 stderr = stderr.dropLast()
@@ -173,10 +175,10 @@ struct LogEntryParser {
         }
 
         var kind = LogEntryKind.serverMessage
-        if message.contains("upstream prematurely closed connection")
-            || (message.contains("Connection reset by peer") && message.contains("upstream")) {
+        if message.containsBytes("upstream prematurely closed connection")
+            || (message.containsBytes("Connection reset by peer") && message.containsBytes("upstream")) {
             kind = .upstreamClosed
-        } else if (message.hasPrefix("connect() to ") && message.contains(" failed ")) || message.hasPrefix("no live upstreams") {
+        } else if (message.hasPrefix("connect() to ") && message.containsBytes(" failed ")) || message.hasPrefix("no live upstreams") {
             kind = .fpmUnreachable
         } else if message.hasPrefix("upstream timed out") {
             kind = .upstreamTimeout
@@ -186,18 +188,18 @@ struct LogEntryParser {
 
     /// Moves `, client: ..., server: ..., request: "...", upstream: "...", host: "...", referrer: "..."` into the context.
     private static func splittingNginxContext(_ text: Substring, into context: inout LogServerContext) -> Substring {
-        guard let start = text.range(of: ", client: ", options: .backwards) else { return text }
+        guard let start = text.byteRange(of: ", client: ", backwards: true) else { return text }
         var rest = text[start.upperBound...]
         var key = "client"
         while true {
             var value: Substring
             if rest.hasPrefix("\"") {
                 let afterQuote = rest.dropFirst()
-                let close = afterQuote.range(of: "\", ")?.lowerBound ?? (afterQuote.hasSuffix("\"") ? afterQuote.index(before: afterQuote.endIndex) : afterQuote.endIndex)
+                let close = afterQuote.byteRange(of: "\", ")?.lowerBound ?? (afterQuote.hasSuffix("\"") ? afterQuote.index(before: afterQuote.endIndex) : afterQuote.endIndex)
                 value = afterQuote[..<close]
                 rest = close < afterQuote.endIndex ? afterQuote[afterQuote.index(after: close)...] : afterQuote[afterQuote.endIndex...]
             } else {
-                let close = rest.range(of: ", ")?.lowerBound ?? rest.endIndex
+                let close = rest.byteRange(of: ", ")?.lowerBound ?? rest.endIndex
                 value = rest[..<close]
                 rest = rest[close...]
             }
@@ -210,7 +212,7 @@ struct LogEntryParser {
             case "referrer": context.referrer = String(value)
             default: break
             }
-            guard rest.hasPrefix(", "), let colon = rest.range(of: ": ") else { break }
+            guard rest.hasPrefix(", "), let colon = rest.byteRange(of: ": ") else { break }
             key = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<colon.lowerBound])
             rest = rest[colon.upperBound...]
         }
@@ -221,10 +223,10 @@ struct LogEntryParser {
     /// that starts a stack-trace line or another message is turned back into a newline, so that a namespace
     /// like `App\newsletter` is left alone.
     static func unescapingNginxNewlines(_ text: Substring) -> String {
-        guard text.contains("\\n") else { return String(text) }
+        guard text.containsBytes("\\n") else { return String(text) }
         var result = ""
         var rest = text
-        while let escape = rest.range(of: "\\n") {
+        while let escape = rest.byteRange(of: "\\n") {
             result += rest[..<escape.lowerBound]
             let after = rest[escape.upperBound...]
             let startsTraceLine = after.hasPrefix("Stack trace:") || after.hasPrefix("  thrown in ") || after.hasPrefix("Next ")
@@ -237,16 +239,16 @@ struct LogEntryParser {
 
     // MARK: - Apache
 
-    private func parseApache(_ stamp: Stamp, text: String) -> [LogEntry] {
+    private mutating func parseApache(_ stamp: Stamp, text: String) -> [LogEntry] {
         var rest = text[...]
         var context = LogServerContext()
         var label: String?
         var first = true
-        while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+        while rest.hasPrefix("["), let close = rest.firstIndex(ofByte: UInt8(ascii: "]")) {
             let group = rest[rest.index(after: rest.startIndex)..<close]
             if first {
                 // `[module:level]`, or `[level]` before Apache 2.4.
-                if let colon = group.lastIndex(of: ":") {
+                if let colon = group.lastIndex(ofByte: UInt8(ascii: ":")) {
                     context.module = group[..<colon].isEmpty ? nil : String(group[..<colon])
                     label = String(group[group.index(after: colon)...])
                 } else {
@@ -263,11 +265,11 @@ struct LogEntryParser {
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
         // `(2)No such file or directory: [client ...] AH...`: the OS error comes before the client.
-        if let client = rest.range(of: ": [client "), let close = rest[client.upperBound...].firstIndex(of: "]") {
+        if let client = rest.byteRange(of: ": [client "), let close = rest[client.upperBound...].firstIndex(ofByte: UInt8(ascii: "]")) {
             context.client = String(rest[client.upperBound..<close])
             rest = (rest[..<client.lowerBound] + ": " + rest[rest.index(after: close)...].drop { $0 == " " })[...]
         }
-        if let referrer = rest.range(of: ", referer: ", options: .backwards) {
+        if let referrer = rest.byteRange(of: ", referer: ", backwards: true) {
             context.referrer = String(rest[referrer.upperBound...])
             rest = rest[..<referrer.lowerBound]
         }
@@ -277,7 +279,7 @@ struct LogEntryParser {
         if message.hasPrefix("PHP ") {
             return Self.phpMessages(message[...]).map { make(stamp, $0, context: context) }
         }
-        if let marker = message.range(of: "Got error '") {
+        if let marker = message.byteRange(of: "Got error '") {
             var inner = message[marker.upperBound...]
             if inner.hasSuffix("'") { inner = inner.dropLast() }
             let reports = Self.phpMessages(inner)
@@ -285,27 +287,27 @@ struct LogEntryParser {
         }
 
         var report = Self.serverReport(level, label: label, kind: .serverMessage, message: message)
-        if let htaccess = message.range(of: ".htaccess: ") {
+        if let htaccess = message.byteRange(of: ".htaccess: ") {
             report.kind = .htaccessInvalid
             let path = message[..<htaccess.lowerBound]
-            if let start = path.lastIndex(of: " ").map({ path.index(after: $0) }) ?? (path.hasPrefix("/") ? path.startIndex : nil) {
+            if let start = path.lastIndex(ofByte: UInt8(ascii: " ")).map({ path.index(after: $0) }) ?? (path.hasPrefix("/") ? path.startIndex : nil) {
                 report.file = String(message[start..<htaccess.lowerBound]) + ".htaccess"
             }
-        } else if message.contains("AH00124:") {
+        } else if message.containsBytes("AH00124:") {
             report.kind = .redirectLimit
-        } else if message.contains("AH00161:") || message.contains("MaxRequestWorkers setting") {
+        } else if message.containsBytes("AH00161:") || message.containsBytes("MaxRequestWorkers setting") {
             report.kind = .maxChildren
-        } else if message.contains("AH00052:"), let open = message.range(of: "(", options: .backwards) {
+        } else if message.containsBytes("AH00052:"), let open = message.byteRange(of: "(", backwards: true) {
             // `AH00052: child pid 1234 exit signal Segmentation fault (11)`
             let signal = Int(message[open.upperBound...].prefix { $0.isASCII && $0.isNumber }) ?? 0
             report.kind = .workerKilled(signal: signal)
             report.level = max(report.level, .error)
-        } else if message.contains("AH02454:") || message.contains("AH01079:") || message.contains("AH00957:")
-                    || message.contains("Connection refused") {
+        } else if message.containsBytes("AH02454:") || message.containsBytes("AH01079:") || message.containsBytes("AH00957:")
+                    || message.containsBytes("Connection refused") {
             report.kind = .fpmUnreachable
-        } else if message.contains("AH01075:") && message.contains("timeout") {
+        } else if message.containsBytes("AH01075:") && message.containsBytes("timeout") {
             report.kind = .upstreamTimeout
-        } else if message.contains("AH01067:") || (message.contains("Connection reset by peer") && (message.contains("AH01075:") || message.contains("AH01068:"))) {
+        } else if message.containsBytes("AH01067:") || (message.containsBytes("Connection reset by peer") && (message.containsBytes("AH01075:") || message.containsBytes("AH01068:"))) {
             report.kind = .upstreamClosed
         }
         return [make(stamp, report, context: context)]
@@ -313,7 +315,7 @@ struct LogEntryParser {
 
     /// Apache writes control characters and bytes above 127 as `\n`, `\t`, `\xHH`, and a backslash as `\\`.
     static func unescapingApache(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
+        guard text.containsBytes("\\") else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = Array(text.utf8)[...]
@@ -352,9 +354,9 @@ struct LogEntryParser {
         var offset: UInt64
     }
 
-    private func make(_ stamp: Stamp, _ report: PHPReport, context: LogServerContext?) -> LogEntry {
-        let attribution = attributor?.attribute(file: report.file, stackFrames: report.stackFrames, messagePaths: report.messagePaths)
-            ?? .unknown
+    private mutating func make(_ stamp: Stamp, _ report: PHPReport, context: LogServerContext?) -> LogEntry {
+        let attribution = attributor?.attribute(file: report.file, stackFrames: report.stackFrames, messagePaths: report.messagePaths,
+                                                remembering: &sources) ?? .unknown
         return LogEntry(timestamp: stamp.timestamp, timeZone: stamp.timeZone, format: stamp.format, level: report.level,
                         kind: report.kind, label: report.label, message: report.message, file: report.file, line: report.line,
                         stackFrames: report.stackFrames, attribution: attribution, context: context, raw: stamp.raw,
@@ -368,16 +370,18 @@ struct LogEntryParser {
 
     /// Splits `PHP message: A; PHP message: B` (how PHP-FPM hands several messages to the web server) and parses each.
     static func phpMessages(_ text: Substring) -> [PHPReport] {
-        let marker = "PHP message: "
-        guard text.contains(marker) else {
+        guard text.containsBytes("PHP message: ") else {
             return text.hasPrefix("PHP ") ? [PHPReportParser.parse(text)] : []
         }
         var reports: [PHPReport] = []
-        for piece in text.components(separatedBy: marker) {
-            var trimmed = piece[...]
-            while let last = trimmed.last, last == ";" || last == " " || last == "\n" || last == "\r" { trimmed = trimmed.dropLast() }
-            if trimmed.isEmpty { continue }
-            reports.append(PHPReportParser.parse(trimmed))
+        var rest = text
+        while !rest.isEmpty {
+            let next = rest.byteRange(of: "PHP message: ")
+            var piece = rest[..<(next?.lowerBound ?? rest.endIndex)]
+            rest = next.map { rest[$0.upperBound...] } ?? rest[rest.endIndex...]
+            while let last = piece.last, last == ";" || last == " " || last == "\n" || last == "\r" { piece = piece.dropLast() }
+            if piece.isEmpty { continue }
+            reports.append(PHPReportParser.parse(piece))
         }
         return reports
     }

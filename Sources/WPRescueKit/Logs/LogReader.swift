@@ -5,7 +5,7 @@ public struct LogReadOptions: Sendable {
     /// Read at most this many bytes, counted from the end of the file (`--max-bytes`, 16 MiB by default).
     public var maxBytes: UInt64 = 16 << 20
     /// Bytes per read; each is one range read (over SFTP, one request of about this size).
-    public var chunkSize: Int = 1 << 20
+    public var chunkSize: Int = 256 << 10
     /// Keep entries at or after this time (`--since`). Entries without a timestamp are left out when set.
     public var since: Date?
     /// Reading stops at the first entry older than `since` by more than this; entries between are skipped but
@@ -20,7 +20,7 @@ public struct LogReadOptions: Sendable {
     /// Times to start over when the file shrinks while being read (truncated or rotated).
     public var maximumRestarts = 2
 
-    public init(maxBytes: UInt64 = 16 << 20, chunkSize: Int = 1 << 20, since: Date? = nil, minimumLevel: LogLevel? = nil,
+    public init(maxBytes: UInt64 = 16 << 20, chunkSize: Int = 256 << 10, since: Date? = nil, minimumLevel: LogLevel? = nil,
                 tail: Int? = nil, localTimeZone: TimeZone = .current) {
         self.maxBytes = maxBytes
         self.chunkSize = chunkSize

@@ -18,7 +18,7 @@ public enum LogSignature {
 
     public static func signature(for entry: LogEntry, attributor: LogAttributor?, normalizeQuotedStrings: Bool) -> String {
         var message = entry.message
-        if entry.kind == .databaseError, let madeBy = message.range(of: " made by ") {
+        if entry.kind == .databaseError, let madeBy = message.byteRange(of: " made by ") {
             message = String(message[..<madeBy.lowerBound])
         }
         if let attributor { message = attributor.relativizing(message) }

@@ -17,7 +17,7 @@ enum PHPReportParser {
     /// `text`: the message as PHP wrote it, starting at `PHP ` (or at WordPress's / the site's own text),
     /// with any stack trace on the following lines.
     static func parse(_ text: Substring) -> PHPReport {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { trimmingCarriageReturn($0) }
+        var lines = text.byteLines().map { trimmingCarriageReturn($0) }
         while let last = lines.last, last.allSatisfy({ $0 == " " }) { lines.removeLast() }
         // The message runs until the trace starts; an exception message may span lines.
         let traceStart = lines.indices.dropFirst().first { isTraceLine(lines[$0]) } ?? lines.endIndex
@@ -28,7 +28,7 @@ enum PHPReportParser {
         var label: String?
         var level = LogLevel.info
         var kind = LogEntryKind.loggedMessage
-        if body.hasPrefix("PHP "), let colon = body.firstIndex(of: ":"),
+        if body.hasPrefix("PHP "), let colon = body.firstIndex(ofByte: UInt8(ascii: ":")),
            body.distance(from: body.startIndex, to: colon) <= 32 {
             let word = body[body.index(body.startIndex, offsetBy: 4)..<colon]
             if let mapped = levelForLabel(word) {
@@ -123,12 +123,12 @@ enum PHPReportParser {
                 return LogStackFrame(index: index, file: nil, line: nil, call: String(rest.dropFirst("[internal function]: ".count)))
             }
             // The file may contain parentheses; the line number is the last `(N): ` before the call.
-            guard let separator = rest.range(of: "): ") else {
+            guard let separator = rest.byteRange(of: "): ") else {
                 return LogStackFrame(index: index, file: nil, line: nil, call: String(rest))
             }
             let location = rest[..<separator.lowerBound]
             let call = String(rest[separator.upperBound...])
-            if let open = location.lastIndex(of: "("), let number = Int(location[location.index(after: open)...]) {
+            if let open = location.lastIndex(ofByte: UInt8(ascii: "(")), let number = Int(location[location.index(after: open)...]) {
                 return LogStackFrame(index: index, file: String(location[..<open]), line: number, call: call)
             }
             return LogStackFrame(index: index, file: String(location), line: nil, call: call)
@@ -139,10 +139,10 @@ enum PHPReportParser {
             guard let index = Int(digits), rest.dropFirst(digits.count).hasPrefix(". ") else { return nil }
             let frame = rest.dropFirst(digits.count + 2)
             // `{main}() /var/www/html/index.php:0`
-            guard let space = frame.lastIndex(of: " ") else { return LogStackFrame(index: index, file: nil, line: nil, call: String(frame)) }
+            guard let space = frame.lastIndex(ofByte: UInt8(ascii: " ")) else { return LogStackFrame(index: index, file: nil, line: nil, call: String(frame)) }
             let call = String(frame[..<space])
             let location = frame[frame.index(after: space)...]
-            if let colon = location.lastIndex(of: ":"), let number = Int(location[location.index(after: colon)...]) {
+            if let colon = location.lastIndex(ofByte: UInt8(ascii: ":")), let number = Int(location[location.index(after: colon)...]) {
                 return LogStackFrame(index: index, file: String(location[..<colon]), line: number, call: call)
             }
             return LogStackFrame(index: index, file: String(location), line: nil, call: call)
@@ -155,17 +155,17 @@ enum PHPReportParser {
         var end = text.endIndex
         while end > text.startIndex, text[text.index(before: end)] == " " { end = text.index(before: end) }
         let trimmed = text[..<end]
-        if let marker = trimmed.range(of: " on line ", options: .backwards) {
+        if let marker = trimmed.byteRange(of: " on line ", backwards: true) {
             guard let line = Int(trimmed[marker.upperBound...]),
-                  let inMarker = trimmed[..<marker.lowerBound].range(of: " in ", options: .backwards) else { return nil }
+                  let inMarker = trimmed[..<marker.lowerBound].byteRange(of: " in ", backwards: true) else { return nil }
             let file = trimmed[inMarker.upperBound..<marker.lowerBound]
-            guard file.hasPrefix("/") || file.contains(":\\") else { return nil }
+            guard file.hasPrefix("/") || file.containsBytes(":\\") else { return nil }
             return (inMarker.lowerBound, String(file), line)
         }
-        guard let colon = trimmed.lastIndex(of: ":"), let line = Int(trimmed[trimmed.index(after: colon)...]),
-              let inMarker = trimmed[..<colon].range(of: " in /", options: .backwards) else { return nil }
+        guard let colon = trimmed.lastIndex(ofByte: UInt8(ascii: ":")), let line = Int(trimmed[trimmed.index(after: colon)...]),
+              let inMarker = trimmed[..<colon].byteRange(of: " in /", backwards: true) else { return nil }
         let file = trimmed[trimmed.index(inMarker.lowerBound, offsetBy: 4)..<colon]
-        guard !file.contains(" ") || file.hasSuffix(".php") else { return nil }
+        guard !file.containsBytes(" ") || file.hasSuffix(".php") else { return nil }
         return (inMarker.lowerBound, String(file), line)
     }
 
@@ -173,14 +173,14 @@ enum PHPReportParser {
     static func absolutePaths(in text: String) -> [String] {
         var paths: [String] = []
         var search = text[...]
-        while let slash = search.firstIndex(of: "/") {
+        while let slash = search.firstIndex(ofByte: UInt8(ascii: "/")) {
             let before = slash > text.startIndex ? text[text.index(before: slash)] : " "
             let tokenEnd = search[slash...].firstIndex { $0 == " " || $0 == "'" || $0 == "\"" || $0 == ")" || $0 == "," || $0 == "\n" || $0 == "(" }
                 ?? search.endIndex
             defer { search = search[tokenEnd...] }
             guard before == " " || before == "(" || before == "'" || before == "\"" || before == "=" || slash == text.startIndex else { continue }
             var token = search[slash..<tokenEnd]
-            if let colon = token.lastIndex(of: ":"), token[token.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if let colon = token.lastIndex(ofByte: UInt8(ascii: ":")), token[token.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) {
                 token = token[..<colon]
             }
             if token.hasSuffix(".php") || token.hasSuffix(".htaccess") || token.hasSuffix(".inc") {

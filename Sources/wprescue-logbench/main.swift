@@ -49,7 +49,13 @@ do {
               + "bytes read \(summary.report.bytesRead), whole file \(summary.report.reachedStartOfFile), \(String(format: "%.3f", seconds)) s")
         for group in summary.groups.prefix(8) {
             let source = [group.attribution.source.typeName, group.attribution.source.name].compactMap { $0 }.joined(separator: " ")
-            print("  \(group.count)\t\(group.level.rawValue)\t\(source)\t\(group.signature.prefix(100))")
+            let kind: String
+            switch group.kind {
+            case .memoryExhausted(let limit): kind = "\(group.kind.name) \(limit)"
+            case .timeLimit(let seconds): kind = "\(group.kind.name) \(seconds)"
+            default: kind = group.kind.name
+            }
+            print("  \(group.count)\t\(group.level.rawValue)\t\(kind)\t\(source)\t\(group.signature.prefix(90))")
         }
     case "tail":
         let result = try reader.entries()

@@ -24,20 +24,11 @@ extension Substring {
             return nil
         }
         guard let found else {
-            // Not contiguous (bridged text): the slow path.
-            let text = String(self)
-            let needleText = needle.description
-            var searchRange = text.startIndex..<text.endIndex
-            var match: Range<String.Index>?
-            while let next = text[searchRange].firstRange(of: needleText) {
-                match = next
-                if !backwards { break }
-                guard next.lowerBound < text.endIndex else { break }
-                searchRange = text.index(after: next.lowerBound)..<text.endIndex
-            }
-            guard let match else { return nil }
-            let start = text.utf8.distance(from: text.startIndex, to: match.lowerBound)
-            let lower = utf8.index(startIndex, offsetBy: start)
+            // Only bridged text is not contiguous; a native copy is.
+            var native = String(self)
+            native.makeContiguousUTF8()
+            guard let range = native[...].byteRange(of: needle, backwards: backwards) else { return nil }
+            let lower = utf8.index(startIndex, offsetBy: native.utf8.distance(from: native.startIndex, to: range.lowerBound))
             return lower..<utf8.index(lower, offsetBy: length)
         }
         guard let offset = found else { return nil }

@@ -287,6 +287,17 @@ struct LogFormatTests {
         #expect(entries.first?.timestamp == (try LogFixtures.date("10:19:51")))
     }
 
+    @Test func `searches log text byte by byte, forwards and backwards`() {
+        let text = "é in /a/b.php on line 3 in /c/d.php on line 4"[...]
+        let first = text.byteRange(of: " in ")
+        let last = text.byteRange(of: " in ", backwards: true)
+        #expect(first.map { String(text[$0.upperBound...].prefix(8)) } == "/a/b.php")
+        #expect(last.map { String(text[$0.upperBound...].prefix(8)) } == "/c/d.php")
+        #expect(text.byteRange(of: "missing") == nil)
+        #expect(text.byteRange(of: "4", backwards: true)?.upperBound == text.endIndex)
+        #expect("a\n\nb"[...].byteLines() == ["a", "", "b"])
+    }
+
     @Test func `leaves a namespace backslash alone when nginx keeps real newlines`() {
         let text = #"PHP message: PHP Fatal error:  Uncaught Error: Class "App\newsletter\Sender" not found in /x/a.php:3"#
         #expect(LogEntryParser.unescapingNginxNewlines(text[...]) == text)

@@ -53,7 +53,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
+        // Benchmarks (figures in benchmarks/*.md).
         .executableTarget(name: "wprescue-bench", dependencies: ["WPRescueKit"]),
+        .executableTarget(name: "wprescue-logbench", dependencies: ["WPRescueKit"]),
 
         // Shared by the test targets: fixture sites, tree snapshots, running the built CLI.
         .target(name: "WPRescueTestSupport", path: "Tests/TestSupport"),

@@ -1,4 +1,5 @@
 import WPRescueKit
+import WPRescueTestSupport
 
 /// The error a `FakeSite` throws when told to fail a look (an SFTP rename that failed, say).
 struct LookFailed: Error, Equatable {}
@@ -11,7 +12,7 @@ final class FakeSite: BisectOracle {
     var breakageIsTransient = false
     /// Each look at a healthy set answers broken(transient: true) with this probability.
     var flakeRate = 0.0
-    var random = SplitMix64(seed: 0)
+    var random = SeededGenerator(seed: 0)
     /// Replaces the rule's answer: given the enabled set and how many times that exact set was
     /// looked at before, returns the answer to give, or nil to follow the rule.
     var script: ((Set<String>, Int) -> OracleAnswer?)?
@@ -41,22 +42,6 @@ final class FakeSite: BisectOracle {
     }
 }
 
-/// Seedable generator (SplitMix64) so that flaky runs and sampled positions repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 enum BisectFixtures {
     static func slugs(_ count: Int) -> [String] { (0..<count).map { "plugin-\($0)" } }

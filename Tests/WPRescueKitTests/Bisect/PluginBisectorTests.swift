@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 import WPRescueKit
 
 /// Probe bounds, counted as calls to the oracle with every look included (baselines, checks,
@@ -122,7 +123,7 @@ struct PluginBisectorTests {
     @Test(arguments: Baseline.allCases, [24, 32, 50, 64, 100, 127, 128])
     func `finds sampled pair conflicts exactly for large sites`(baseline: Baseline, n: Int) throws {
         let names = BisectFixtures.slugs(n)
-        var random = SplitMix64(seed: UInt64(n))
+        var random = SeededGenerator(seed: UInt64(n))
         // The far end of the list is the most expensive place for a pair: always include it.
         try expectPairFound(names[n - 2], names[n - 1], names: names, baseline: baseline)
         for _ in 0..<150 {
@@ -162,7 +163,7 @@ struct PluginBisectorTests {
     @Test(arguments: [16, 40, 64, 128])
     func `finds sampled three-plugin conflicts exactly for large sites`(n: Int) throws {
         let names = BisectFixtures.slugs(n)
-        var random = SplitMix64(seed: UInt64(1000 + n))
+        var random = SeededGenerator(seed: UInt64(1000 + n))
         for _ in 0..<60 {
             var conflict: Set<String> = []
             while conflict.count < 3 { conflict.insert(names[Int(random.next() % UInt64(n))]) }

@@ -1,4 +1,5 @@
 import Testing
+import WPRescueTestSupport
 import WPRescueKit
 
 /// Sites that answer 502s under load, cannot be judged, or fail mid-bisection.
@@ -17,13 +18,13 @@ struct UnreliableSiteTests {
         for n in [8, 32] {
             let names = BisectFixtures.slugs(n)
             for seed in 0..<UInt64(600) {
-                var picker = SplitMix64(seed: seed &* 7919 &+ UInt64(n))
+                var picker = SeededGenerator(seed: seed &* 7919 &+ UInt64(n))
                 let first = names[Int(picker.next() % UInt64(n))]
                 let second = names[Int(picker.next() % UInt64(n))]
                 let world: [Set<String>] = seed % 2 == 0 ? [[first]] : [[first, second]]
                 let site = FakeSite(failingSets: world)
                 site.flakeRate = 0.1
-                site.random = SplitMix64(seed: picker.next())
+                site.random = SeededGenerator(seed: picker.next())
                 let result = try PluginBisector(candidates: names).run(oracle: site)
                 runs += 1
                 if BisectFixtures.unordered(result.culprits) != Set(world) || result.conclusion != .culpritsFound(result.culprits) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 @testable import WPRescueKit
 
 /// Damaged files must never turn into corrupted edits: every edit either throws a

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 @testable import WPRescueKit
 
 struct WPConfigFileTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 @testable import WPRescueKit
 
 /// The summary skips parsing for texts it has seen, exactly or up to numbers and hashes. These tests feed it
@@ -121,17 +122,3 @@ struct LogSummaryCacheTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so failures can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}

@@ -45,8 +45,12 @@ let package = Package(
         ),
         .executableTarget(name: "wprescue", dependencies: ["WPRescueCLI"]),
 
+        // Sites reached over SSH: libssh2 behind a SiteFileSystem.
+        .target(name: "WPRescueSFTP", dependencies: ["CLibSSH2", "WPRescueKit"]),
+
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "wprescue"]),
+        .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

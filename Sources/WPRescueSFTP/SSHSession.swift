@@ -79,15 +79,19 @@ public final class SSHSession {
 
     // MARK: - Host key
 
+    /// Asks for a key type already recorded for this host first, as OpenSSH does, and
+    /// otherwise follows OpenSSH's order (ed25519 first; libssh2 would start with ECDSA), so
+    /// the key recorded here is the one `ssh` itself would have recorded.
     private func preferHostKeyTypes(_ recorded: [HostKeyType]) {
-        guard !recorded.isEmpty else { return }
         var list: UnsafeMutablePointer<UnsafePointer<CChar>?>?
         let count = libssh2_session_supported_algs(handle, LIBSSH2_METHOD_HOSTKEY, &list)
         guard count > 0, let list else { return }
         defer { libssh2_free(handle, list) }
         let supported = (0..<Int(count)).compactMap { list[$0].map { String(cString: $0) } }
-        let preferred = recorded.flatMap(\.algorithms).filter(supported.contains)
-        let ordered = preferred + supported.filter { !preferred.contains($0) }
+        let opensshOrder: [HostKeyType] = [.ed25519, .ecdsa256, .ecdsa384, .ecdsa521, .rsa]
+        let preferred = (recorded + opensshOrder).flatMap(\.algorithms).filter(supported.contains)
+        var ordered: [String] = []
+        for algorithm in preferred + supported where !ordered.contains(algorithm) { ordered.append(algorithm) }
         _ = libssh2_session_method_pref(handle, LIBSSH2_METHOD_HOSTKEY, ordered.joined(separator: ","))
     }
 

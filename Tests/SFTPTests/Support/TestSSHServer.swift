@@ -42,7 +42,7 @@ final class TestSSHServer {
     /// An unencrypted ed25519 client key listed in authorized_keys.
     let clientKey: String
     let hostKeyPublicFile: String
-    private let process: Process
+    private let process: SpawnedProcess
     private let logFile: String
 
     /// The test user's password, set once per test process.
@@ -107,22 +107,13 @@ final class TestSSHServer {
         // sshd refuses to start without its privilege separation folder.
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
 
-        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sshdPath)
-        process.arguments = ["-D", "-e", "-f", directory + "/sshd_config"]
-        process.standardError = FileHandle(forWritingAtPath: logFile)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(Self.sshdPath, ["-D", "-e", "-f", directory + "/sshd_config"], logFile: logFile)
         try waitUntilListening()
     }
 
     deinit {
         killConnections()
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.terminate()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -172,7 +163,7 @@ final class TestSSHServer {
     /// Kills the sshd processes serving current connections (children of the listener),
     /// the way a crashed server or a cut network would end them.
     func killConnections() {
-        for child in Self.descendants(of: process.processIdentifier) { kill(child, SIGKILL) }
+        for child in Self.descendants(of: process.pid) { kill(child, SIGKILL) }
     }
 
     /// Creates a file directly on disk (the server is this machine), owned by the test user.
@@ -258,6 +249,51 @@ final class TestSSHServer {
         }
         return String(decoding: outputData, as: UTF8.self)
     }
+}
+
+/// A long-running child (sshd, ssh-agent) started with posix_spawn and reaped here.
+/// Foundation's Process is kept for short commands only: on Linux its child watcher blocks
+/// in waitpid on a still-running child, so a later short Process never finishes waiting.
+final class SpawnedProcess {
+    let pid: pid_t
+    private var exited = false
+
+    init(_ executable: String, _ arguments: [String], logFile: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else { throw TestServerError("could not start \(executable): \(String(cString: strerror(result)))") }
+        self.pid = pid
+    }
+
+    var isRunning: Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
+    func terminate() {
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<200 {
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true; return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        waitpid(pid, &status, 0)
+        exited = true
+    }
+
+    deinit { terminate() }
 }
 
 struct TestServerError: Error, CustomStringConvertible {

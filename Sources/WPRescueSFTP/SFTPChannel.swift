@@ -16,8 +16,6 @@ struct SFTPError: Error {
 public final class SFTPChannel {
     public let session: SSHSession
     let handle: OpaquePointer
-    /// Bytes asked of libssh2_sftp_read so far, for measuring what a read costs.
-    private(set) var bytesRequested: UInt64 = 0
 
     public init(session: SSHSession) throws {
         try session.prepareRequest(activity: "starting SFTP")
@@ -117,8 +115,6 @@ public final class SFTPChannel {
         if length < 0 { throw error(code: Int(length), path: path, operation: "resolve", activity: "resolving \(path)") }
         return String(decoding: buffer[0..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
-
-    fileprivate func noteRequested(_ count: Int) { bytesRequested &+= UInt64(count) }
 }
 
 /// An open SFTP file or directory handle; keeps its channel alive and closes in deinit
@@ -152,7 +148,6 @@ final class SFTPFileHandle {
     /// Up to `count` bytes at the current position; 0 at the end of the file. libssh2 keeps
     /// several read requests in flight in proportion to `count`, so big buffers go fast.
     func read(into buffer: UnsafeMutableRawBufferPointer, count: Int, operation: String) throws -> Int {
-        channel.noteRequested(count)
         let got = libssh2_sftp_read(handle, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
         if got < 0 { throw channel.error(code: got, path: path, operation: operation, activity: "reading \(path)") }
         return got

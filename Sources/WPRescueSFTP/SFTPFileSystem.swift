@@ -18,6 +18,9 @@ public final class SFTPFileSystem: SiteFileSystem {
     }
 
     var replaceStrategy = ReplaceStrategy.automatic
+    /// How many replaces went each way, so tests can tell which path ran.
+    private(set) var replacesByPOSIXRename = 0
+    private(set) var replacesByMovingAside = 0
     /// Opened on the first replace; `.some(nil)` once the server turned it down.
     private var extensionChannel: SFTPExtensionChannel??
 
@@ -60,9 +63,11 @@ public final class SFTPFileSystem: SiteFileSystem {
         let directory: SFTPFileHandle
         do {
             directory = try channel.openDirectory(path)
-        } catch let error as SFTPError where error.status == .noSuchFile {
+        } catch let error as SFTPError {
             // OpenSSH answers ENOTDIR as "no such file".
-            if let existing = try status(path), existing.kind != .directory { throw FileAccessError.notADirectory(path: path) }
+            if error.status == .noSuchFile, let existing = try status(path), existing.kind != .directory {
+                throw FileAccessError.notADirectory(path: path)
+            }
             throw error.fileAccessError
         }
         return try mapping {
@@ -175,6 +180,7 @@ public final class SFTPFileSystem: SiteFileSystem {
                 }
                 throw failure.fileAccessError(path: path, operation: "replace")
             }
+            replacesByPOSIXRename += 1
             return
         }
         if !replacing {
@@ -213,6 +219,7 @@ public final class SFTPFileSystem: SiteFileSystem {
             throw error
         }
         try? channel.unlink(aside)
+        replacesByMovingAside += 1
     }
 
     private func extensionChannelIfAvailable() throws -> SFTPExtensionChannel? {

@@ -70,9 +70,11 @@ public final class SSHSession {
         close(socket)
     }
 
-    /// Bytes read from and written to the socket so far (SSH framing and encryption included).
-    public var bytesReceived: UInt64 { context.counts().received }
-    public var bytesSent: UInt64 { context.counts().sent }
+    /// Bytes read from and written to the socket so far (SSH framing and encryption included);
+    /// safe to read from another thread, e.g. to show progress.
+    public var traffic: SSHTrafficCounter { context.traffic }
+    public var bytesReceived: UInt64 { traffic.received }
+    public var bytesSent: UInt64 { traffic.sent }
 
     /// `user@host:port` for messages.
     public var displayName: String { endpoint.displayName }
@@ -154,16 +156,19 @@ public final class SSHSession {
         }
         switch known.effect {
         case .connectionDropped:
-            let detail = "\(endpoint.displayName) closed the connection while \(activity): \(lastErrorMessage())"
-            lostDetail = detail
-            return SSHFailure(kind: .connectionLost(detail: detail))
+            return markLost("\(endpoint.displayName) closed the connection while \(activity) (\(lastErrorMessage()))")
         case .timedOut:
-            let detail = "\(endpoint.displayName) did not answer for \(timeoutSeconds) seconds while \(activity)"
-            lostDetail = detail
-            return SSHFailure(kind: .connectionLost(detail: detail))
+            return markLost("\(endpoint.displayName) did not answer for \(timeoutSeconds) seconds while \(activity)")
         case .requestFailed:
             return SSHFailure(kind: .other(code: effectiveCode, message: lastErrorMessage()))
         }
+    }
+
+    private func markLost(_ detail: String) -> SSHFailure {
+        lostDetail = detail
+        // Freeing channels still talks to the server; do not wait the full timeout for a dead one.
+        libssh2_session_set_timeout(handle, 1000)
+        return SSHFailure(kind: .connectionLost(detail: detail))
     }
 
     /// Called before each request: fails fast on a dead connection and sends a keepalive
@@ -239,31 +244,42 @@ final class SSHChannel {
     }
 }
 
-/// State the C callbacks reach through libssh2's `abstract` pointer.
-final class SessionContext: @unchecked Sendable {
+/// Bytes through one session's socket, counted as libssh2 reads and writes them.
+public final class SSHTrafficCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var received: UInt64 = 0
-    private var sent: UInt64 = 0
-    /// Only set while a keyboard-interactive login is in progress.
-    var keyboardInteractivePassword: String?
+    private var receivedCount: UInt64 = 0
+    private var sentCount: UInt64 = 0
+
+    public var received: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return receivedCount
+    }
+
+    public var sent: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return sentCount
+    }
 
     func add(received count: Int) {
         lock.lock()
-        received &+= UInt64(count)
+        receivedCount &+= UInt64(count)
         lock.unlock()
     }
 
     func add(sent count: Int) {
         lock.lock()
-        sent &+= UInt64(count)
+        sentCount &+= UInt64(count)
         lock.unlock()
     }
+}
 
-    func counts() -> (received: UInt64, sent: UInt64) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (received, sent)
-    }
+/// State the C callbacks reach through libssh2's `abstract` pointer.
+final class SessionContext {
+    let traffic = SSHTrafficCounter()
+    /// Only set while a keyboard-interactive login is in progress.
+    var keyboardInteractivePassword: String?
 
     static func from(_ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> SessionContext? {
         guard let pointer = abstract?.pointee else { return nil }
@@ -279,7 +295,7 @@ private let receiveCallback: @convention(c) (libssh2_socket_t, UnsafeMutableRawP
         let code = errno
         return code == EWOULDBLOCK ? -Int(EAGAIN) : -Int(code)
     }
-    SessionContext.from(abstract)?.add(received: result)
+    SessionContext.from(abstract)?.traffic.add(received: result)
     return result
 }
 
@@ -293,6 +309,6 @@ private let sendCallback: @convention(c) (libssh2_socket_t, UnsafeRawPointer?, I
         let code = errno
         return code == EWOULDBLOCK ? -Int(EAGAIN) : -Int(code)
     }
-    SessionContext.from(abstract)?.add(sent: result)
+    SessionContext.from(abstract)?.traffic.add(sent: result)
     return result
 }

@@ -117,6 +117,9 @@ final class TestSSHServer {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// The listening sshd; the processes serving connections are its descendants.
+    var sshdPID: pid_t { process.pid }
+
     var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
     /// `[127.0.0.1]:port ssh-ed25519 AAAA…`, as OpenSSH would record this server.
@@ -163,7 +166,11 @@ final class TestSSHServer {
     /// Kills the sshd processes serving current connections (children of the listener),
     /// the way a crashed server or a cut network would end them.
     func killConnections() {
-        for child in Self.descendants(of: process.pid) { kill(child, SIGKILL) }
+        Self.killDescendants(of: process.pid)
+    }
+
+    static func killDescendants(of parent: pid_t) {
+        for child in descendants(of: parent) { kill(child, SIGKILL) }
     }
 
     /// Creates a file directly on disk (the server is this machine), owned by the test user.

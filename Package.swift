@@ -47,6 +47,7 @@ let package = Package(
 
         // Sites reached over SSH: libssh2 behind a SiteFileSystem.
         .target(name: "WPRescueSFTP", dependencies: ["CLibSSH2", "WPRescueKit"]),
+        .executableTarget(name: "wprescue-sftpbench", dependencies: ["WPRescueSFTP"], path: "Sources/wprescue-sftpbench"),
 
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "wprescue"]),

@@ -91,15 +91,19 @@ public final class SFTPFileSystem: SiteFileSystem {
             let attributes = try file.attributes(operation: "read")
             let status = Self.fileStatus(attributes)
             if status.kind == .directory { throw FileAccessError.isADirectory(path: path) }
-            let available = status.size > offset ? status.size - offset : 0
-            var result = Data(capacity: Int(min(UInt64(max(length, 0)), available)))
-            guard length > 0 else { return result }
+            // What the file holds when opened (a snapshot, like a reader that came a moment
+            // earlier); asking libssh2 for more would only send requests that come back empty.
+            let sizeKnown = attributes.flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0
+            let available = !sizeKnown ? UInt64.max : status.size > offset ? status.size - offset : 0
+            let expected = Int(min(UInt64(max(length, 0)), available))
+            var result = Data(capacity: expected)
+            guard expected > 0 else { return result }
 
             file.seek(to: offset)
-            var buffer = [UInt8](repeating: 0, count: min(length, Self.readChunk))
+            var buffer = [UInt8](repeating: 0, count: min(expected, Self.readChunk))
             try buffer.withUnsafeMutableBytes { raw in
-                while result.count < length {
-                    let wanted = Self.requestSize(remaining: length - result.count)
+                while result.count < expected {
+                    let wanted = Self.requestSize(remaining: expected - result.count)
                     let got = try file.read(into: raw, count: wanted, operation: "read")
                     if got == 0 { break }
                     result.append(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: got)

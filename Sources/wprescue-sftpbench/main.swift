@@ -14,16 +14,17 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> String? {
+/// Takes `name VALUE` out of `arguments`.
+func option(_ name: String, from arguments: inout [String]) -> String? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     let value = arguments[index + 1]
     arguments.removeSubrange(index...index + 1)
     return value
 }
 
-let identity = option("--identity")
-let knownHosts = option("--known-hosts")
+var arguments = Array(CommandLine.arguments.dropFirst())
+let identity = option("--identity", from: &arguments)
+let knownHosts = option("--known-hosts", from: &arguments)
 guard arguments.count >= 3 else { fail(usage) }
 
 do {

@@ -59,6 +59,8 @@ head -c 1G /dev/urandom > "$work/files/file-1g"
 chown -R "$user" "$work/files"
 
 median() { sort -n | awk '{ value[NR] = $1 } END { print value[int((NR + 1) / 2)] }'; }
+# field NAME: the value of NAME=VALUE in wprescue-sftpbench's output lines on stdin.
+field() { awk -v key="$1" '{ for (i = 1; i <= NF; i++) { split($i, pair, "="); if (pair[1] == key) print pair[2] } }'; }
 now() { date +%s.%N; }
 address="sftp://$user@127.0.0.1:$port"
 ssh_options=(-i "$work/client_key" -o "UserKnownHostsFile=$work/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$port")
@@ -73,21 +75,23 @@ done | median > "$work/openssh-read"
 for _ in $(seq "$runs"); do
     start=$(now)
     line=$("$bench" "$address" --identity "$work/client_key" --known-hosts "$work/known_hosts" read "$work/files/file-256m")
-    echo "$(echo "$(now) - $start" | bc) $(echo "$line" | sed 's/.*seconds=\([0-9.]*\).*/\1/')"
+    echo "$line" >> "$work/ours-read-lines"
+    echo "$(echo "$(now) - $start" | bc) $(echo "$line" | field seconds)"
 done | sort -n | awk '{ wall[NR] = $1; inner[NR] = $2 } END { m = int((NR + 1) / 2); print wall[m], inner[m] }' > "$work/ours-read"
 
 # Tail read: the read call alone, and the bytes that crossed the socket for it.
 for _ in $(seq "$runs"); do
     "$bench" "$address" --identity "$work/client_key" --known-hosts "$work/known_hosts" tail "$work/files/file-1g" 10485760
 done > "$work/ours-tail"
+cat "$work/ours-read-lines" "$work/ours-tail" >&2
 start=$(now)
 echo "get $work/files/file-1g /dev/null" | sftp -q -b - "${ssh_options[@]}" "$user@127.0.0.1" >/dev/null
 openssh_1g=$(echo "$(now) - $start" | bc)
 
 openssh_read=$(cat "$work/openssh-read")
 read -r ours_wall ours_inner < "$work/ours-read"
-tail_seconds=$(sed 's/.*seconds=\([0-9.]*\) connect.*/\1/' "$work/ours-tail" | median)
-tail_received=$(sed 's/.*received=\([0-9]*\).*/\1/' "$work/ours-tail" | median)
+tail_seconds=$(field seconds < "$work/ours-tail" | median)
+tail_received=$(field received < "$work/ours-tail" | median)
 mib() { echo "scale=1; 256 / $1" | bc; }
 
 cat <<EOF

@@ -70,6 +70,15 @@ struct AuthenticationTests {
         #expect(destinations == ["\(TestSSHServer.userName)@127.0.0.1"])
     }
 
+    @Test func `answers keyboard-interactive password prompts where plain password is off`() throws {
+        let server = try TestSSHServer(settings: "UsePAM yes\nKbdInteractiveAuthentication yes", userSettings: "PasswordAuthentication no")
+        var options = server.options(home: try server.makeClientHome(), identity: nil)
+        options.environment = ["WPRESCUE_SSH_PASSWORD": try TestSSHServer.password]
+        let fileSystem = try SFTPFileSystem.connect(to: server.address, options: options)
+        #expect(try fileSystem.isDirectory(server.scratchRoot))
+        #expect(server.log.contains("Accepted keyboard-interactive/pam"))
+    }
+
     @Test func `refuses a wrong password clearly and never repeats it`() throws {
         let server = try TestSSHServer()
         let wrong = "Wr0ng-Pa55word-\(UUID().uuidString.prefix(6))"

@@ -58,7 +58,9 @@ final class TestSSHServer {
         return password
     }
 
-    init(extraConfig: String = "") throws {
+    /// `settings` come first, so they win over the defaults below (sshd keeps the first value);
+    /// `userSettings` apply to the test user only.
+    init(settings: String = "", userSettings: String = "PasswordAuthentication yes") throws {
         _ = try Self.password
         guard let account = getpwnam(Self.userName) else { throw TestServerError("the test user \(Self.userName) does not exist") }
         let uid = account.pointee.pw_uid, gid = account.pointee.pw_gid
@@ -81,6 +83,7 @@ final class TestSSHServer {
         port = try Self.freePort()
         logFile = directory + "/sshd.log"
         let config = """
+        \(settings)
         Port \(port)
         ListenAddress 127.0.0.1
         ListenAddress ::1
@@ -98,9 +101,8 @@ final class TestSSHServer {
         MaxAuthTries 12
         Subsystem sftp internal-sftp
         LogLevel VERBOSE
-        \(extraConfig)
         Match User \(Self.userName)
-            PasswordAuthentication yes
+            \(userSettings)
 
         """
         try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)

@@ -76,12 +76,12 @@ final class KnownHostsCollection {
     init(session: OpaquePointer, path: String) throws {
         self.path = path
         guard let handle = libssh2_knownhost_init(session) else {
-            throw SSHConnectionError.handshakeFailed(host: path, port: 0, detail: "libssh2 could not allocate a known-hosts collection")
+            throw SSHConnectionError.knownHostsUnreadable(path: path, detail: "libssh2 could not allocate memory for it")
         }
         self.handle = handle
         guard FileManager.default.fileExists(atPath: path) else { return }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SSHConnectionError.configUnreadable(path: path, detail: "permission denied")
+            throw SSHConnectionError.knownHostsUnreadable(path: path, detail: "permission denied")
         }
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)

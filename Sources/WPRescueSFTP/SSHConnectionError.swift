@@ -16,6 +16,7 @@ public enum SSHConnectionError: Error, Equatable, LocalizedError {
     /// The server's key differs from the recorded one: possibly someone in the middle.
     case hostKeyChanged(host: String, keyType: String, fingerprint: String, recordedFingerprint: String?, knownHostsFile: String)
     case hostKeyRevoked(host: String, fingerprint: String, knownHostsFile: String)
+    case knownHostsUnreadable(path: String, detail: String)
     case knownHostsUnwritable(path: String, detail: String)
     case identityFileUnreadable(path: String)
     /// Every method the server allows was tried and refused. `refusedRSAKeys` lists RSA keys
@@ -46,6 +47,8 @@ public enum SSHConnectionError: Error, Equatable, LocalizedError {
             return "WARNING: THE HOST KEY OF \(host) HAS CHANGED: it now presents the \(keyType) key \(fingerprint), but \(recorded) in \(knownHostsFile). Someone may be intercepting the connection, or the server was reinstalled; wprescue refuses to connect. Confirm the new fingerprint with your host, then remove the old line (`ssh-keygen -R \(host) -f \(knownHostsFile)`) and connect again."
         case .hostKeyRevoked(let host, let fingerprint, let knownHostsFile):
             return "The host key \(fingerprint) presented by \(host) is marked @revoked in \(knownHostsFile); wprescue refuses to connect."
+        case .knownHostsUnreadable(let path, let detail):
+            return "Could not read the known-hosts file \(path) (\(detail)); fix its permissions or pass --known-hosts with another file."
         case .knownHostsUnwritable(let path, let detail):
             return "Could not record the new host key in \(path) (\(detail)); check that the folder exists and is writable, or pass --known-hosts with another file."
         case .identityFileUnreadable(let path):

@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "WPRescueKit",
                 "WPRescueHTTP",
+                "WPRescueSFTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,11 +58,16 @@ let package = Package(
         .executableTarget(name: "wprescue-bench", dependencies: ["WPRescueKit"]),
         .executableTarget(name: "wprescue-logbench", dependencies: ["WPRescueKit"]),
 
+        // Sites reached over SSH: libssh2 behind a SiteFileSystem.
+        .target(name: "WPRescueSFTP", dependencies: ["CLibSSH2", "WPRescueKit"]),
+        .executableTarget(name: "wprescue-sftpbench", dependencies: ["WPRescueSFTP"], path: "Sources/wprescue-sftpbench"),
+
         // Shared by the test targets: fixture sites, tree snapshots, running the built CLI.
         .target(name: "WPRescueTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit", "WPRescueTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueTestSupport", "wprescue"]),
+        .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

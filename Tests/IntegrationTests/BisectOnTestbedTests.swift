@@ -15,8 +15,8 @@ struct BisectOnTestbedTests {
         cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-bisect-\(UUID().uuidString)")
     }
 
-    func bisect(_ extra: [String] = []) throws -> (json: [String: Any], result: CommandRunner.Result) {
-        let result = try cli.run(["--site", testbed.sitePath, "--format", "json", "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"] + extra)
+    func bisect(_ extra: [String] = [], backend: SiteBackend = .local) throws -> (json: [String: Any], result: CommandRunner.Result) {
+        let result = try cli.run(backend.siteArguments(testbed) + ["--format", "json", "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"] + extra)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
                                 "stdout: \(result.standardOutput) stderr: \(result.standardError)")
         return (json, result)
@@ -28,11 +28,12 @@ struct BisectOnTestbedTests {
         return try #require(json["verdict"] as? String)
     }
 
-    @Test(arguments: [("worker-killer", 30), ("plugin-fatal", 40), ("white-screen", 12)])
-    func `finds the one culprit among dozens and leaves the site healthy`(fault: String, fillers: Int) throws {
+    @Test(arguments: [("worker-killer", 30), ("plugin-fatal", 40), ("white-screen", 12)], SiteBackend.allCases)
+    func `finds the one culprit among dozens and leaves the site healthy`(case: (fault: String, fillers: Int), backend: SiteBackend) throws {
+        let (fault, fillers) = `case`
         try testbed.inject("many-plugins", String(fillers), fault)
         let broken = try TreeSnapshot(of: testbed.sitePath)
-        let (json, result) = try bisect()
+        let (json, result) = try bisect(backend: backend)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(json["culprits"] as? [[String]] == [[fault]])
         #expect(json["outcome"] as? String == "culprits-found")
@@ -45,14 +46,15 @@ struct BisectOnTestbedTests {
         #expect(try verdict() == "healthy")
         #expect(testbed.sitePath.isEmpty == false && FileManager.default.fileExists(atPath: testbed.sitePath + "/wp-content/plugins/filler-01"))
 
-        #expect(try cli.run(["--site", testbed.sitePath, "undo"]).succeeded)
+        #expect(try cli.run(backend.siteArguments(testbed) + ["undo"]).succeeded)
         let after = try TreeSnapshot(of: testbed.sitePath)
         #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
     }
 
-    @Test func `finds both plugins of a conflicting pair`() throws {
+    @Test(arguments: SiteBackend.allCases)
+    func `finds both plugins of a conflicting pair`(backend: SiteBackend) throws {
         try testbed.inject("many-plugins", "16", "pair-conflict")
-        let (json, result) = try bisect(["--yes"])
+        let (json, result) = try bisect(["--yes"], backend: backend)
         #expect(result.status == 0, "\(result.standardError)")
         let culprits = try #require(json["culprits"] as? [[String]])
         #expect(culprits.map { Set($0) } == [["pair-alpha", "pair-beta"]])
@@ -60,10 +62,11 @@ struct BisectOnTestbedTests {
         #expect(try verdict() == "healthy")
     }
 
-    @Test func `a theme fatal is not a plugin problem and everything is put back`() throws {
+    @Test(arguments: SiteBackend.allCases)
+    func `a theme fatal is not a plugin problem and everything is put back`(backend: SiteBackend) throws {
         try testbed.inject("many-plugins", "8", "theme-fatal")
         let broken = try TreeSnapshot(of: testbed.sitePath)
-        let (json, result) = try bisect()
+        let (json, result) = try bisect(backend: backend)
         #expect(result.status == 2)
         #expect(json["outcome"] as? String == "not-a-plugin-problem")
         #expect(json["probes"] as? Int == 2)
@@ -87,19 +90,20 @@ struct BisectOnTestbedTests {
         #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
     }
 
-    @Test func `kill -9 mid-bisect, then undo --all restores the tree byte-for-byte`() throws {
+    @Test(arguments: SiteBackend.allCases)
+    func `kill -9 mid-bisect, then undo --all restores the tree byte-for-byte`(backend: SiteBackend) throws {
         try testbed.inject("many-plugins", "30", "worker-killer")
         let broken = try TreeSnapshot(of: testbed.sitePath)
         let slow = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
                                  extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "10"])
-        let running = try slow.start(["--site", testbed.sitePath, "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
+        let running = try slow.start(backend.siteArguments(testbed) + ["bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
         let state = cli.environment["WPRESCUE_STATE_DIR"] ?? ""
         #expect(JournalWatch.wait(in: state, forMarker: "\"event\":\"done\"", count: 20, timeout: 60), "the bisection moved plugins")
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
         #expect(running.process.terminationReason == .uncaughtSignal, "killed while bisecting")
         #expect(try TreeSnapshot(of: testbed.sitePath) != broken, "the kill landed mid-bisection")
-        let undo = try cli.run(["--site", testbed.sitePath, "undo", "--all", "--yes"])
+        let undo = try cli.run(backend.siteArguments(testbed) + ["undo", "--all", "--yes"])
         #expect(undo.succeeded, "\(undo.standardError)")
         let after = try TreeSnapshot(of: testbed.sitePath)
         #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")

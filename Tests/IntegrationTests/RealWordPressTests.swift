@@ -34,32 +34,37 @@ struct RealWordPressTests {
         ("plugin-fatal", "plugin-fatal", "critical-error"),
         ("worker-killer", "worker-killer", "bad-gateway"),
         ("white-screen", "white-screen", "white-screen"),
-    ])
-    func `disabling the faulty plugin brings the site back, undo breaks it again`(fault: String, slug: String, verdict: String) throws {
+    ], SiteBackend.allCases)
+    func `disabling the faulty plugin brings the site back, undo breaks it again`(case: (fault: String, slug: String, verdict: String),
+                                                                                  backend: SiteBackend) throws {
+        let (fault, slug, verdict) = `case`
+        let site = backend.siteArguments(testbed)
         try testbed.inject("many-plugins", "12", fault)
         let broken = try TreeSnapshot(of: testbed.sitePath)
         #expect(try probe() == (verdict, 2))
 
-        let disable = try cli.run(["--site", testbed.sitePath, "plugins", "disable", slug])
+        let disable = try cli.run(site + ["plugins", "disable", slug])
         #expect(disable.succeeded, "\(disable.standardError)")
         #expect(try probe() == ("healthy", 0))
 
-        #expect(try cli.run(["--site", testbed.sitePath, "undo"]).succeeded)
+        #expect(try cli.run(site + ["undo"]).succeeded)
         #expect(try probe().verdict == verdict)
         let after = try TreeSnapshot(of: testbed.sitePath)
         #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
     }
 
-    @Test func `disable --all then re-enabling one by one finds the conflicting pair by hand`() throws {
+    @Test(arguments: SiteBackend.allCases)
+    func `disable --all then re-enabling one by one finds the conflicting pair by hand`(backend: SiteBackend) throws {
+        let site = backend.siteArguments(testbed)
         try testbed.inject("pair-conflict")
         #expect(try probe().verdict == "critical-error")
-        #expect(try cli.run(["--site", testbed.sitePath, "plugins", "disable", "--all"]).succeeded)
+        #expect(try cli.run(site + ["plugins", "disable", "--all"]).succeeded)
         #expect(try probe().verdict == "healthy")
-        #expect(try cli.run(["--site", testbed.sitePath, "plugins", "enable", "pair-alpha"]).succeeded)
+        #expect(try cli.run(site + ["plugins", "enable", "pair-alpha"]).succeeded)
         #expect(try probe().verdict == "healthy", "one of the pair alone is fine")
-        #expect(try cli.run(["--site", testbed.sitePath, "plugins", "enable", "pair-beta"]).succeeded)
+        #expect(try cli.run(site + ["plugins", "enable", "pair-beta"]).succeeded)
         #expect(try probe().verdict == "critical-error", "both together break the site")
-        #expect(try cli.run(["--site", testbed.sitePath, "undo", "--all", "--yes"]).succeeded)
+        #expect(try cli.run(site + ["undo", "--all", "--yes"]).succeeded)
     }
 
     @Test func `a fatal drop-in is only moved when drop-ins are asked for`() throws {

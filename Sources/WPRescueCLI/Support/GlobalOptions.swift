@@ -20,4 +20,13 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Say more about each step.")
     var verbose = false
+
+    @Option(name: .long, help: ArgumentHelp("SSH private key to try first (SFTP sites).", valueName: "file"))
+    var identity: String?
+
+    @Option(name: .long, help: ArgumentHelp("known_hosts file to check the server's key against (default ~/.ssh/known_hosts).", valueName: "file"))
+    var knownHosts: String?
+
+    @Flag(name: .long, help: "Trust and record the host key of a server not yet in known_hosts (never a changed key).")
+    var acceptNewHostKey = false
 }

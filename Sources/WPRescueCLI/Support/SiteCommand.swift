@@ -46,7 +46,7 @@ final class CommandContext {
             alias = resolved
             address = resolved.site
         }
-        let site = try SiteConnector.open(address, environment: environment)
+        let site = try SiteConnector.open(address, global: global, alias: alias, console: console, environment: environment)
         openedSite = site
         return site
     }

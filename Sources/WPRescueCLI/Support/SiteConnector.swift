@@ -1,21 +1,44 @@
 import Foundation
 import WPRescueKit
+import WPRescueSFTP
 
-/// Turns a --site value into an open `Site`: a local path now, SFTP addresses through the
-/// SFTP backend.
+/// Turns a --site value into an open `Site`: a local path, or an SFTP address reached
+/// through libssh2 with strict host-key checking.
 enum SiteConnector {
-    static func open(_ address: String, environment: [String: String]) throws -> Site {
-        if address.hasPrefix("sftp://") || looksLikeRemote(address) {
-            throw CLIError.unsupportedSite("SFTP sites (\(address)) are not supported by this build yet; use a local path.")
+    static func open(_ address: String, global: GlobalOptions, alias: SiteAlias?, console: Console,
+                     environment: [String: String]) throws -> Site {
+        if SSHAddress.looksRemote(address) {
+            return try openRemote(try SSHAddress.parse(address), global: global, alias: alias, console: console, environment: environment)
         }
         let path = address.hasPrefix("/") ? address : SitePath.join(FileManager.default.currentDirectoryPath, address)
         return try Site.open(path: SitePath.normalize(path), fileSystem: LocalFileSystem(), identityPrefix: "local:",
                              environment: environment)
     }
 
-    /// scp-style `user@host:/path` or `host:/path`.
-    private static func looksLikeRemote(_ address: String) -> Bool {
-        guard let colon = address.firstIndex(of: ":"), !address.hasPrefix("/"), !address.hasPrefix(".") else { return false }
-        return !address[..<colon].contains("/")
+    private static func openRemote(_ parsed: SSHAddress, global: GlobalOptions, alias: SiteAlias?, console: Console,
+                                   environment: [String: String]) throws -> Site {
+        var address = parsed
+        if address.user == nil, let user = alias?.ssh?.user { address.user = user }
+        if address.port == nil, let port = alias?.ssh?.port { address.port = port }
+        var options = SSHConnectionOptions(environment: environment)
+        options.identityFile = (global.identity ?? alias?.ssh?.identity).map(expandTilde)
+        options.knownHostsFile = (global.knownHosts ?? alias?.ssh?.knownHosts).map(expandTilde)
+        options.acceptNewHostKey = global.acceptNewHostKey
+        // Prompts only on a terminal; the password itself never passes through argv.
+        if isatty(STDIN_FILENO) != 0 {
+            options.passphrasePrompt = { file in getpass("Passphrase for \(file): ").map { String(cString: $0) } }
+            options.passwordPrompt = { destination in getpass("Password for \(destination): ").map { String(cString: $0) } }
+        }
+        let fileSystem = try SFTPFileSystem.connect(to: address, options: options)
+        if fileSystem.session.recordedNewHostKey {
+            console.note("Recorded \(address.host)'s host key \(fileSystem.session.hostKeyFingerprint) in \(options.knownHostsFile ?? "~/.ssh/known_hosts").")
+        }
+        let root = try fileSystem.canonicalPath(address.path.isEmpty ? "." : address.path)
+        return try Site.open(path: root, fileSystem: fileSystem, identityPrefix: fileSystem.locationDescription, environment: environment)
+    }
+
+    private static func expandTilde(_ path: String) -> String {
+        guard path.hasPrefix("~/") else { return path }
+        return SitePath.join(FileManager.default.homeDirectoryForCurrentUser.path, String(path.dropFirst(2)))
     }
 }

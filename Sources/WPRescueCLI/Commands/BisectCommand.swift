@@ -51,80 +51,33 @@ struct BisectCommand: SiteCommand {
         let site = try context.site()
         let console = context.console
         let urls = try probe.pages(context: context)
-        var kinds: Set<Extension.Kind> = [.plugin]
-        if includeMu { kinds.insert(.mustUse) }
-        if includeDropins { kinds.insert(.dropIn) }
-        let installed = try site.catalog.all(kinds: kinds)
-        _ = try ExtensionSwitch.select(keep, from: installed, kindName: "plugin")
-        let candidates = installed.filter { $0.state == .enabled && !keep.contains($0.slug) }
-        guard !candidates.isEmpty else { throw CLIError.invalidArguments("No enabled plugins to bisect on this site.") }
-        let suspects = BisectCommand.suspects(candidates)
+        var options = SiteBisection.Options()
+        options.keep = keep
+        if includeMu { options.kinds.insert(.mustUse) }
+        if includeDropins { options.kinds.insert(.dropIn) }
+        options.restore = restore
+        options.settle = settle
+        options.policy = policy
+        options.command = CommandContext.commandLine
+        options.chooseToDisable = { set in (try? chooseToDisable(set, console: console)) ?? set }
+        let bisection = SiteBisection(site: site, prober: probe.prober(), urls: urls, options: options)
+        let candidates = try bisection.candidates()
+        guard !candidates.isEmpty else { throw SiteBisection.Failure.noCandidates }
+        let suspects = SiteBisection.recentlyChanged(candidates)
         console.line("Bisecting \(candidates.count) plugins against \(urls.joined(separator: ", "))\(suspects.isEmpty ? "" : "; trying first: \(suspects.joined(separator: ", "))").")
-
         if global.dryRun {
             console.line("Dry run: would move plugins in and out of wp-content/\(Quarantine.folderName) while probing; nothing was changed.")
             return
         }
-        let started = Date()
-        let operation = try site.journal.begin(command: CommandContext.commandLine, summary: "Bisect \(candidates.count) plugins")
-        let oracle = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation,
-                                      prober: probe.prober(), urls: urls, settle: settle) { look in
-            console.line(BisectCommand.progressLine(look))
-        }
-        let outcome: Outcome
+        let outcome: SiteBisection.Outcome
         do {
-            let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects, policy: policy)
-                .run(oracle: oracle, wait: { Thread.sleep(forTimeInterval: $0) })
-            outcome = try finish(result, oracle: oracle, candidates: candidates, operation: operation, console: console)
+            outcome = try bisection.run(suspects: suspects) { console.line(BisectCommand.progressLine($0)) }
         } catch {
-            console.note("Stopped by an error; putting every plugin back.")
-            try operation.rollBack(after: error)
+            console.note("Stopped by an error; every plugin was put back (or `wprescue undo` will).")
             throw error
         }
-        try report(outcome, site: site, operation: operation.id, seconds: Date().timeIntervalSince(started), console: console)
+        try report(outcome, console: console)
         if !outcome.healthyAtEnd { throw ExitCode(2) }
-    }
-
-    struct Outcome {
-        var result: BisectResult
-        var disabled: [String]
-        var finalVerdict: ProbeVerdict?
-        var healthyAtEnd: Bool
-    }
-
-    /// Leaves the culprits disabled and everything else enabled (or restores all), verifies, finishes.
-    private func finish(_ result: BisectResult, oracle: SiteBisectOracle, candidates: [Extension],
-                        operation: JournalOperationWriter, console: Console) throws -> Outcome {
-        var disable = Set<String>()
-        if case .culpritsFound(let sets) = result.conclusion, !restore {
-            for set in sets { disable.formUnion(try chooseToDisable(set, console: console)) }
-        }
-        let all = Set(candidates.map(\.slug))
-        try oracle.arrange(enabled: all.subtracting(disable))
-        if disable.isEmpty { try oracle.removeEmptyFolders() }
-        var verdict: ProbeVerdict?
-        if !disable.isEmpty || restore {
-            verdict = oracle.stableReport().verdict
-        }
-        let disabledList = candidates.map(\.slug).filter(disable.contains)
-        let summary: String
-        switch result.conclusion {
-        case .culpritsFound(let sets):
-            let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
-            summary = restore ? "Bisect found \(names); everything restored" : "Bisect found \(names); disabled \(disabledList.joined(separator: ", "))"
-        case .notBroken: summary = "Bisect: site was not broken; nothing changed"
-        case .notAPluginProblem: summary = "Bisect: not a plugin; everything restored"
-        case .inconclusive: summary = "Bisect inconclusive; everything restored"
-        }
-        try operation.updateSummary(summary)
-        try operation.finish()
-        let healthy: Bool
-        switch result.conclusion {
-        case .culpritsFound: healthy = restore || verdict == .healthy
-        case .notBroken: healthy = true
-        case .notAPluginProblem, .inconclusive: healthy = false
-        }
-        return Outcome(result: result, disabled: disabledList, finalVerdict: verdict, healthyAtEnd: healthy)
     }
 
     /// A plugin alone is disabled. For plugins that only break the site together, the
@@ -140,7 +93,8 @@ struct BisectCommand: SiteCommand {
         return set.enumerated().filter { $0.offset != choice - 1 }.map(\.element)
     }
 
-    private func report(_ outcome: Outcome, site: Site, operation: String, seconds: Double, console: Console) throws {
+    private func report(_ outcome: SiteBisection.Outcome, console: Console) throws {
+        let operation = outcome.operation, seconds = outcome.seconds
         let result = outcome.result
         console.line("")
         switch result.conclusion {
@@ -169,15 +123,6 @@ struct BisectCommand: SiteCommand {
         try console.emit(json: BisectJSON(outcome: result.conclusion.outcome, culprits: result.culprits, probes: result.probes,
                                           retries: result.retries, steps: result.steps, seconds: seconds,
                                           disabled: outcome.disabled, finalVerdict: outcome.finalVerdict, operation: operation))
-    }
-
-    /// Recently changed plugins first: an update is the usual reason a site breaks. Only
-    /// when that singles out a few: if most plugins changed together (a fresh install, a
-    /// restore), recency says nothing.
-    static func suspects(_ candidates: [Extension], now: Date = Date()) -> [String] {
-        let recent = candidates.filter { now.timeIntervalSince($0.modified) < 48 * 3600 }
-        guard recent.count <= max(1, candidates.count / 4) else { return [] }
-        return recent.sorted { $0.modified > $1.modified }.prefix(5).map(\.slug)
     }
 
     static func progressLine(_ look: SiteBisectOracle.Look) -> String {

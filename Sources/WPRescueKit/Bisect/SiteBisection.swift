@@ -1,0 +1,113 @@
+import Foundation
+
+/// A whole bisection on a real site: pick the candidates, search, leave the culprits
+/// disabled (or restore everything), verify, and record it as one journaled operation.
+/// Shared by `wprescue bisect` and `wprescue rescue`.
+public struct SiteBisection {
+    public struct Options {
+        public var keep: [String] = []
+        public var kinds: Set<Extension.Kind> = [.plugin]
+        public var restore = false
+        public var settle: TimeInterval = 2.1
+        public var policy = BisectPolicy(transientConfirmations: 2, retryDelays: [1, 3])
+        /// For a set of plugins that only break the site together: which of them to disable.
+        public var chooseToDisable: ([String]) -> [String] = { $0 }
+        public var command = "bisect"
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var result: BisectResult
+        public var candidates: [String]
+        /// What stays disabled at the end.
+        public var disabled: [String]
+        /// The site's verdict after the end state was put in place (nil when nothing was left changed).
+        public var finalVerdict: ProbeVerdict?
+        public var healthyAtEnd: Bool
+        public var operation: String
+        public var seconds: Double
+        public var looks: [SiteBisectOracle.Look]
+    }
+
+    public enum Failure: Error, LocalizedError {
+        case noCandidates
+        public var errorDescription: String? { "No enabled plugins to bisect on this site." }
+    }
+
+    public let site: Site
+    public let prober: Prober
+    public let urls: [String]
+    public let options: Options
+
+    public init(site: Site, prober: Prober, urls: [String], options: Options) {
+        self.site = site
+        self.prober = prober
+        self.urls = urls
+        self.options = options
+    }
+
+    /// The enabled extensions of the chosen kinds, minus the kept ones.
+    public func candidates() throws -> [Extension] {
+        let installed = try site.catalog.all(kinds: options.kinds)
+        _ = try ExtensionSwitch.select(options.keep, from: installed, kindName: "plugin")
+        return installed.filter { $0.state == .enabled && !options.keep.contains($0.slug) }
+    }
+
+    /// Recently changed plugins first: an update is the usual reason a site breaks. Only
+    /// when that singles out a few: if most changed together (a fresh install, a restore),
+    /// recency says nothing.
+    public static func recentlyChanged(_ candidates: [Extension], now: Date = Date()) -> [String] {
+        let recent = candidates.filter { now.timeIntervalSince($0.modified) < 48 * 3600 }
+        guard recent.count <= max(1, candidates.count / 4) else { return [] }
+        return recent.sorted { $0.modified > $1.modified }.prefix(5).map(\.slug)
+    }
+
+    public func run(suspects: [String], observe: @escaping (SiteBisectOracle.Look) -> Void) throws -> Outcome {
+        let candidates = try candidates()
+        guard !candidates.isEmpty else { throw Failure.noCandidates }
+        let started = Date()
+        let operation = try site.journal.begin(command: options.command, summary: "Bisect \(candidates.count) plugins")
+        let oracle = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation, prober: prober,
+                                      urls: urls, settle: options.settle, observe: observe)
+        do {
+            let known = Set(candidates.map(\.slug))
+            let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects.filter(known.contains),
+                                            policy: options.policy)
+                .run(oracle: oracle, wait: { Thread.sleep(forTimeInterval: $0) })
+            var disable = Set<String>()
+            if case .culpritsFound(let sets) = result.conclusion, !options.restore {
+                for set in sets { disable.formUnion(set.count == 1 ? set : options.chooseToDisable(set)) }
+            }
+            try oracle.arrange(enabled: known.subtracting(disable))
+            if disable.isEmpty { try oracle.removeEmptyFolders() }
+            let verdict = !disable.isEmpty || options.restore ? oracle.stableReport().verdict : nil
+            let disabled = candidates.map(\.slug).filter(disable.contains)
+            try operation.updateSummary(Self.summary(result.conclusion, disabled: disabled, restore: options.restore))
+            try operation.finish()
+            let healthy: Bool
+            switch result.conclusion {
+            case .culpritsFound: healthy = options.restore || verdict == .healthy
+            case .notBroken: healthy = true
+            case .notAPluginProblem, .inconclusive: healthy = false
+            }
+            return Outcome(result: result, candidates: candidates.map(\.slug), disabled: disabled, finalVerdict: verdict,
+                           healthyAtEnd: healthy, operation: operation.id, seconds: Date().timeIntervalSince(started),
+                           looks: oracle.looks)
+        } catch {
+            try operation.rollBack(after: error)
+            throw error
+        }
+    }
+
+    static func summary(_ conclusion: BisectConclusion, disabled: [String], restore: Bool) -> String {
+        switch conclusion {
+        case .culpritsFound(let sets):
+            let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
+            return restore ? "Bisect found \(names); everything restored" : "Bisect found \(names); disabled \(disabled.joined(separator: ", "))"
+        case .notBroken: return "Bisect: site was not broken; nothing changed"
+        case .notAPluginProblem: return "Bisect: not a plugin; everything restored"
+        case .inconclusive: return "Bisect inconclusive; everything restored"
+        }
+    }
+}

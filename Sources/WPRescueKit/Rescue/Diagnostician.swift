@@ -1,0 +1,175 @@
+import Foundation
+
+/// Gathers evidence about a site and changes nothing: what visitors get, recent errors in
+/// the logs, wp-config.php, a stuck .maintenance, .htaccess, drop-ins, recent changes and
+/// (when a checker is given) the database.
+public struct Diagnostician {
+    public struct Options {
+        public var urls: [String] = []
+        public var serverLogs: [String] = []
+        /// Also look for server logs in the usual places.
+        public var searchServerLogs = true
+        /// How far back log entries count as recent.
+        public var since = Date().addingTimeInterval(-24 * 3600)
+        public var serverTimeZone = TimeZone.current
+
+        public init() {}
+    }
+
+    public struct Diagnosis: Sendable, Codable {
+        public var verdict: ProbeVerdict?
+        public var pages: [Prober.PageResult]
+        public var findings: [Finding]
+        public var logsRead: [String]
+    }
+
+    public let site: Site
+    public let prober: Prober?
+    public let options: Options
+    /// Database findings, when database access is available.
+    public let databaseCheck: (() -> [Finding])?
+
+    public init(site: Site, prober: Prober?, options: Options, databaseCheck: (() -> [Finding])? = nil) {
+        self.site = site
+        self.prober = prober
+        self.options = options
+        self.databaseCheck = databaseCheck
+    }
+
+    public func diagnose() -> Diagnosis {
+        var findings: [Finding] = []
+        var report: Prober.Report?
+        if let prober, !options.urls.isEmpty {
+            let probed = prober.probe(options.urls)
+            report = probed
+            findings.append(Self.finding(for: probed))
+        }
+        let config = configFindings(into: &findings)
+        let logs = logPaths(config: config)
+        findings += LogEvidence.findings(from: SiteLogs.recentProblems(in: logs, site: site, since: options.since,
+                                                                       timeZone: options.serverTimeZone))
+        findings += fileFindings(verdict: report?.verdict, errorsSeen: findings)
+        if let databaseCheck { findings += databaseCheck() }
+        let ordered = findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
+        return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs)
+    }
+
+    /// The debug log plus the server logs given or found readable.
+    private func logPaths(config: WPConfigFile?) -> [String] {
+        var paths = [SiteLogs.debugLogPath(of: site, config: config)] + options.serverLogs
+        if options.searchServerLogs { paths += SiteLogs.usualServerLogs(for: site) }
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted && ((try? site.fileSystem.isFile($0)) ?? false) }
+    }
+
+    static func finding(for report: Prober.Report) -> Finding {
+        let evidence = report.pages.map { "\($0.url): \($0.verdict.rawValue) (\($0.evidence))" }
+        let explanation = report.verdict.explanation
+        switch report.verdict {
+        case .healthy:
+            return Finding(id: .siteHealthy, severity: .info, summary: "Visitors get the site normally", evidence: evidence)
+        case .badGateway, .emptyReply:
+            return Finding(id: .badGateway, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .gatewayTimeout, .timeout:
+            return Finding(id: .gatewayTimeout, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .serviceUnavailable:
+            return Finding(id: .serviceUnavailable, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .criticalError:
+            return Finding(id: .criticalError, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .whiteScreen:
+            return Finding(id: .whiteScreen, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .phpErrorShown:
+            return Finding(id: .phpErrorShown, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .serverError, .clientError, .expectedTextMissing:
+            return Finding(id: .serverError, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue rescue")
+        case .databaseError:
+            return Finding(id: .databaseConnection, severity: .critical, summary: explanation, evidence: evidence, fix: "wprescue db check")
+        case .redirectLoop:
+            return Finding(id: .redirectLoop, severity: .critical,
+                           summary: explanation + "; compare siteurl/home with the address you use, and HTTPS settings at the CDN",
+                           evidence: evidence)
+        case .connectionRefused, .dnsFailure, .tlsError, .networkError:
+            return Finding(id: .siteUnreachable, severity: .critical,
+                           summary: explanation + ": this is the server, DNS or network, not WordPress", evidence: evidence)
+        }
+    }
+
+    private func configFindings(into findings: inout [Finding]) -> WPConfigFile? {
+        let config: WPConfigFile
+        do {
+            config = try SiteConfig.read(site)
+        } catch {
+            findings.append(Finding(id: .configInvalid, severity: .critical, summary: "wp-config.php cannot be read as PHP",
+                                    evidence: [error.localizedDescription], subject: site.layout.configFile))
+            return nil
+        }
+        for duplicate in config.duplicates {
+            findings.append(Finding(id: .configDuplicate, severity: .warning,
+                                    summary: "\(duplicate.name) is defined more than once in wp-config.php (PHP keeps the first)",
+                                    evidence: ["lines \(duplicate.lines.map(String.init).joined(separator: ", "))"],
+                                    fix: "wprescue config list", subject: duplicate.name))
+        }
+        let debug = config.value(of: "WP_DEBUG")?.boolValue == true
+        let display = config.value(of: "WP_DEBUG_DISPLAY")?.boolValue
+        if debug && display != false {
+            findings.append(Finding(id: .debugDisplayOn, severity: .warning,
+                                    summary: "WP_DEBUG is on and errors are shown to visitors (WP_DEBUG_DISPLAY is not false)",
+                                    evidence: ["WP_DEBUG = true"], fix: "wprescue debug on"))
+        }
+        let logging = config.value(of: "WP_DEBUG_LOG").map { $0.boolValue == true || $0.stringValue?.isEmpty == false } ?? false
+        if !(debug && logging) {
+            findings.append(Finding(id: .debugLogOff, severity: .info,
+                                    summary: "WordPress's error log is off, so PHP errors may not be recorded anywhere wprescue can read",
+                                    evidence: ["WP_DEBUG = \(config.definition(of: "WP_DEBUG")?.valueSource ?? "not set"), WP_DEBUG_LOG = \(config.definition(of: "WP_DEBUG_LOG")?.valueSource ?? "not set")"],
+                                    fix: "wprescue debug on"))
+        }
+        return config
+    }
+
+    private func fileFindings(verdict: ProbeVerdict?, errorsSeen: [Finding]) -> [Finding] {
+        var findings: [Finding] = []
+        let fileSystem = site.fileSystem
+        let maintenance = SitePath.join(site.layout.root, ".maintenance")
+        if let status = try? fileSystem.status(maintenance) {
+            let stuck = verdict == .serviceUnavailable
+            findings.append(Finding(id: .maintenanceStuck, severity: stuck ? .critical : .warning,
+                                    summary: "A .maintenance file is present (left by an update that did not finish)\(stuck ? " and visitors get the maintenance page" : "")",
+                                    evidence: ["\(maintenance), modified \(status.modified)"], fix: "wprescue maintenance off"))
+        }
+        let htaccess = SitePath.join(site.layout.root, ".htaccess")
+        if let data = try? fileSystem.readWhole(htaccess, limit: 1 << 20) {
+            let problems = HtaccessCheck.findings(in: String(decoding: data, as: UTF8.self))
+            if !problems.isEmpty, !errorsSeen.contains(where: { $0.id == .htaccessInvalid }) {
+                findings.append(Finding(id: .htaccessInvalid, severity: verdict == .serverError ? .critical : .warning,
+                                        summary: ".htaccess has lines Apache may refuse (a 500 on every page)",
+                                        evidence: problems.prefix(3).map { "line \($0.line): \($0.problem)" },
+                                        fix: "wprescue htaccess regenerate --clean"))
+            }
+        } else if (try? fileSystem.exists(htaccess)) == false {
+            findings.append(Finding(id: .htaccessMissing, severity: .info,
+                                    summary: "No .htaccess: on Apache, pretty permalinks give 404s without one",
+                                    fix: "wprescue htaccess regenerate"))
+        }
+        for name in ["object-cache.php", "advanced-cache.php"] where (try? fileSystem.isFile(SitePath.join(site.layout.contentDirectory, name))) == true {
+            guard !errorsSeen.contains(where: { $0.subject == name }) else { continue }
+            findings.append(Finding(id: .dropinSuspect, severity: .info,
+                                    summary: "Drop-in \(name) replaces part of WordPress; if its cache backend is down, every page fails",
+                                    fix: "wprescue plugins disable --dropins \(name)", subject: name))
+        }
+        if let extensions = try? site.catalog.all() {
+            let recent = extensions.filter { $0.state == .enabled && Date().timeIntervalSince($0.modified) < 48 * 3600 }
+            if !recent.isEmpty {
+                findings.append(Finding(id: .recentlyChanged, severity: .info,
+                                        summary: "\(recent.count) plugin\(recent.count == 1 ? "" : "s")/theme\(recent.count == 1 ? "" : "s") changed in the last 48 hours",
+                                        evidence: recent.sorted { $0.modified > $1.modified }.prefix(8).map { "\($0.kind.rawValue) \($0.slug), modified \($0.modified)" }))
+            }
+            let disabled = extensions.filter { $0.state == .disabled }
+            if !disabled.isEmpty {
+                findings.append(Finding(id: .disabledByWPRescue, severity: .info,
+                                        summary: "Disabled by wprescue: \(disabled.map(\.slug).joined(separator: ", "))",
+                                        fix: "wprescue history"))
+            }
+        }
+        return findings
+    }
+}

@@ -40,6 +40,9 @@ let package = Package(
             ]
         ),
 
+        // The site's database, through libmariadb.
+        .target(name: "WPRescueDatabase", dependencies: ["CMariaDB", "WPRescueKit"]),
+
         // HTTP for probes, through libcurl.
         .target(name: "WPRescueHTTP", dependencies: ["CCurl", "WPRescueKit"]),
 
@@ -49,6 +52,7 @@ let package = Package(
             dependencies: [
                 "WPRescueKit",
                 "WPRescueHTTP",
+                "WPRescueDatabase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

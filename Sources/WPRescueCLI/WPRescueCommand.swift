@@ -15,6 +15,7 @@ public struct WPRescueCommand: ParsableCommand {
             PluginsCommand.self,
             ThemesCommand.self,
             HistoryCommand.self,
+            DBCommand.self,
             UndoCommand.self,
         ]
     )

@@ -78,7 +78,9 @@ struct DBCommand: ParsableCommand {
                 configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
                 timeoutSeconds: timeout))
             let console = context.console
-            console.line("Database '\(credentials.name)' at \(credentials.host.endpoint) as '\(credentials.user)', tables '\(credentials.tablePrefix)*'")
+            // Any of these may be the password by mistake (or by a test); nothing printed may contain it.
+            console.line(credentials.password.scrub(
+                "Database '\(credentials.name)' at \(credentials.host.endpoint) as '\(credentials.user)', tables '\(credentials.tablePrefix)*'"))
             let connector = MariaDBConnector(queryTimeoutSeconds: queryTimeout)
             var (report, database) = checkup.run(using: connector)
             show(report, on: console)

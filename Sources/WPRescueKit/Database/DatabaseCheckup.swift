@@ -267,7 +267,8 @@ public struct DatabaseCheckup {
         var evidence: [String] = []
         for table in damaged + warned {
             let engine = table.engine ?? "engine unknown"
-            let notes = table.messages.filter { $0.type.lowercased() != "status" }.map(\.text)
+            var notes = table.messages.filter { $0.type.lowercased() != "status" }.map(\.text)
+            if notes.last == table.verdict { notes.removeLast() }
             evidence.append("\(table.table) (\(engine)): \(table.verdict)" + (notes.isEmpty ? "" : " — " + notes.joined(separator: "; ")))
         }
         if !damaged.isEmpty {

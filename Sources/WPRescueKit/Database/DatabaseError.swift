@@ -72,11 +72,14 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
         let server = context.endpoint.description
         switch kind {
         case .accessDenied:
-            return "The server at \(server) refused user '\(context.user)' (error 1045: wrong password, or the user does not exist for this client host): check DB_USER and DB_PASSWORD in wp-config.php against the hosting panel."
+            // The server names the account as user@client-host: grants are per client host.
+            let account = message.range(of: "'[^']*'@'[^']*'", options: .regularExpression).map { String(message[$0]) }
+                ?? "'\(context.user)'"
+            return "The server at \(server) refused \(account) (error 1045: wrong password, or no such user for this client host): check DB_USER and DB_PASSWORD in wp-config.php against the hosting panel."
         case .unknownDatabase:
             return "The server at \(server) has no database named '\(context.database)' (error 1049): check DB_NAME in wp-config.php, or restore the database from a backup."
         case .databaseAccessDenied:
-            return "User '\(context.user)' may not use database '\(context.database)' on \(server) (error 1044): grant the user access to it, or check DB_NAME."
+            return "User '\(context.user)' cannot use database '\(context.database)' on \(server) (error 1044: it does not exist, or the user has no rights on it): check DB_NAME in wp-config.php, or grant the user access."
         case .serverUnreachable:
             return "Nothing answers at \(server) (error \(code)): the database server is down or DB_HOST points at the wrong host, port or socket; start MariaDB/MySQL or fix DB_HOST."
         case .unknownHost:

@@ -10,9 +10,7 @@ public enum DatabaseRepair {
         /// CHECK TABLE afterwards.
         public var after: TableHealth
 
-        public var verdict: String {
-            messages.last { $0.type.caseInsensitiveCompare("status") == .orderedSame }?.text ?? "no status reported"
-        }
+        public var verdict: String { TableHealth.verdict(of: messages) }
 
         public var repaired: Bool { after.isHealthy }
     }

@@ -69,12 +69,19 @@ public struct TableHealth: Equatable, Sendable, Codable {
     }
 
     /// The Msg_text of the last `status` row: a damaged MyISAM table reports several rows and
-    /// only the last status row is the verdict.
-    public var verdict: String {
-        messages.last { $0.type.caseInsensitiveCompare("status") == .orderedSame }?.text ?? "no status reported"
+    /// only the last status row is the verdict. A badly damaged one may end without any status
+    /// row (`error | Corrupt`); then its last row is the verdict.
+    public var verdict: String { Self.verdict(of: messages) }
+
+    static func verdict(of messages: [Message]) -> String {
+        messages.last { $0.type.caseInsensitiveCompare("status") == .orderedSame }?.text ?? messages.last?.text ?? "nothing reported"
     }
 
-    public var isHealthy: Bool { ["OK", "Table is already up to date"].contains(verdict) }
+    /// Only a status row saying OK counts as healthy.
+    public var isHealthy: Bool {
+        guard let status = messages.last(where: { $0.type.caseInsensitiveCompare("status") == .orderedSame }) else { return false }
+        return ["OK", "Table is already up to date"].contains(status.text)
+    }
 
     /// Healthy, but with warnings worth reading (e.g. a MyISAM table not closed properly).
     public var hasWarnings: Bool {

@@ -35,8 +35,7 @@ public enum WordPressOptions {
         let noPlugins = "WordPress loads no plugins from it; activating a plugin in wp-admin writes it anew."
         switch WordPressOptionValue(stored: stored) {
         case .plain(let text):
-            let detail = text.isEmpty ? "it is empty" : "it is not serialized PHP data"
-            return .failure(Damage(option: "active_plugins", detail: detail, consequence: noPlugins))
+            return .failure(Damage(option: "active_plugins", detail: describePlain(text), consequence: noPlugins))
         case .corrupt(let error):
             return .failure(Damage(option: "active_plugins", detail: "PHP cannot unserialize it: \(error)",
                                    consequence: "WordPress reads it as false, so it loads no plugins; activating a plugin in wp-admin writes it anew."))
@@ -46,6 +45,20 @@ public enum WordPressOptions {
             }
             return .success(entries.map { $0.value.stringValue ?? "<\($0.value.kindDescription)>" })
         }
+    }
+
+    /// Why text WordPress does not take for serialized data is not: a cut-off serialized value
+    /// fails WordPress's is_serialized() test, so the unserializer is asked where it breaks.
+    private static func describePlain(_ text: String) -> String {
+        if text.isEmpty { return "it is empty" }
+        do {
+            _ = try PHPUnserializer.unserialize(WordPressOptionValue.trimmedLikePHP(text))
+        } catch {
+            if text.utf8.dropFirst().first == UInt8(ascii: ":") {
+                return "it starts like serialized PHP data but \(error), so WordPress takes it for plain text"
+            }
+        }
+        return "it is not serialized PHP data"
     }
 
     /// The slug `plugins list` uses for an active_plugins entry: the folder for

@@ -121,6 +121,37 @@ struct DatabaseTests {
         #expect(result.standardError.contains("WPRESCUE_DB_PASSWORD"))
     }
 
+    @Test func `--ask-db-password reads the password from the terminal without echoing it`() throws {
+        try testbed.inject("wrong-db-password")
+        defer { try? testbed.reset() }
+        // script(1) gives the command a terminal; the password is typed only once the prompt is up.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["--quiet", "--return", "--command",
+                             "\(CommandRunner.executable) --site \(testbed.sitePath) db check --ask-db-password", "/dev/null"]
+        process.environment = cli.environment
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var transcript = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while !String(decoding: transcript, as: UTF8.self).contains("Database password for 'wordpress': ") && Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            transcript.append(chunk)
+        }
+        usleep(200_000)
+        input.fileHandleForWriting.write(Data((password + "\n").utf8))
+        transcript.append(output.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        let text = String(decoding: transcript, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Connected to"))
+        #expect(!text.contains(password), "the typed password was echoed or printed")
+    }
+
     @Test func `a database the user cannot reach is named with DB_NAME as the fix`() throws {
         let run = try check(["--db-name", "no_such_database"])
         #expect(run.result.status == 2)

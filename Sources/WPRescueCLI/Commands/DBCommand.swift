@@ -72,7 +72,10 @@ struct DBCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let (credentials, settings) = try DatabaseCredentials.read(from: site, overrides: try overrides())
+            let settings = try DatabaseSettings.read(from: site)
+            let credentials = try DatabaseCredentials(
+                settings: settings, overrides: try overrides(defaultUser: settings.constants["DB_USER"]),
+                configFile: site.layout.configFile)
             let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
                 expectedURL: url, installedThemes: installedThemes(of: site),
                 configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
@@ -104,12 +107,14 @@ struct DBCommand: ParsableCommand {
         }
 
         /// Flags and environment; the password never comes from argv.
-        private func overrides() throws -> DatabaseCredentials.Overrides {
+        /// A different user than wp-config.php's needs its own password: from the environment or a prompt.
+        private func overrides(defaultUser: String?) throws -> DatabaseCredentials.Overrides {
             var overrides = DatabaseCredentials.Overrides(host: host, user: user, name: name)
             if let password = ProcessInfo.processInfo.environment["WPRESCUE_DB_PASSWORD"] {
                 overrides.password = DatabasePassword(password)
-            } else if askPassword || user != nil {
-                overrides.password = DatabasePassword(try PasswordPrompt.read("Database password for '\(user ?? "DB_USER")': "))
+            } else if askPassword || (user != nil && user != defaultUser) {
+                let account = user ?? defaultUser ?? "the database user"
+                overrides.password = DatabasePassword(try PasswordPrompt.read("Database password for '\(account)': "))
             }
             return overrides
         }
@@ -216,10 +221,10 @@ private enum PasswordPrompt {
         if canHide {
             var hidden = saved
             hidden.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+            tcsetattr(STDIN_FILENO, TCSANOW, &hidden)
         }
         defer {
-            if canHide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+            if canHide { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
             FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true) ?? ""

@@ -109,20 +109,17 @@ extension DatabaseCredentials {
     /// The credentials WordPress uses on `site`, with `overrides` applied, and the settings they
     /// came from (for WP_HOME and WP_SITEURL).
     public static func read(from site: Site, overrides: Overrides = Overrides()) throws -> (credentials: DatabaseCredentials, settings: DatabaseSettings) {
-        let contents: Data
-        do {
-            contents = try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20)
-        } catch {
-            throw SiteError.unreadableConfig(path: site.layout.configFile, detail: error.localizedDescription)
-        }
-        let settings = DatabaseSettings.read(wpConfig: contents)
+        let settings = try DatabaseSettings.read(from: site)
+        return (try DatabaseCredentials(settings: settings, overrides: overrides, configFile: site.layout.configFile), settings)
+    }
+
+    /// `settings` from wp-config.php with `overrides` applied.
+    public init(settings: DatabaseSettings, overrides: Overrides, configFile: String) throws(DatabaseSettingsError) {
         var constants = settings.constants
         if let host = overrides.host { constants["DB_HOST"] = host }
         if let user = overrides.user { constants["DB_USER"] = user }
         if let name = overrides.name { constants["DB_NAME"] = name }
         if let password = overrides.password { constants["DB_PASSWORD"] = password.value }
-        let credentials = try DatabaseCredentials(constants: constants, tablePrefix: settings.tablePrefix,
-                                                  configFile: site.layout.configFile)
-        return (credentials, settings)
+        try self.init(constants: constants, tablePrefix: settings.tablePrefix, configFile: configFile)
     }
 }

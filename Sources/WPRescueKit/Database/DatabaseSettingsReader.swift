@@ -14,6 +14,15 @@ public struct DatabaseSettings: Equatable, Sendable {
 
     public static let constantNames = DatabaseCredentials.constantNames + ["WP_HOME", "WP_SITEURL"]
 
+    /// Reads the settings from the site's wp-config.php.
+    public static func read(from site: Site) throws -> DatabaseSettings {
+        do {
+            return read(wpConfig: try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20))
+        } catch {
+            throw SiteError.unreadableConfig(path: site.layout.configFile, detail: error.localizedDescription)
+        }
+    }
+
     /// Reads the settings from wp-config.php's bytes.
     ///
     /// TEMPORARY: a minimal reader (plain `define('NAME', 'literal')` and `$table_prefix = 'literal';`,

@@ -116,9 +116,12 @@ struct DatabaseTests {
     }
 
     @Test func `another user needs the password from the environment when nobody can type it`() throws {
-        let result = try cli.run(["--site", testbed.sitePath, "db", "check", "--db-user", testbed["DB_USER"]])
+        let result = try cli.run(["--site", testbed.sitePath, "db", "check", "--db-user", "someone_else"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("WPRESCUE_DB_PASSWORD"))
+        // Naming wp-config.php's own user keeps wp-config.php's password.
+        let same = try check(["--db-user", testbed["DB_USER"]])
+        #expect(same.result.status == 0, "\(same.everything)")
     }
 
     @Test func `--ask-db-password reads the password from the terminal without echoing it`() throws {

@@ -40,6 +40,9 @@ let package = Package(
             ]
         ),
 
+        // The site's database, through libmariadb.
+        .target(name: "WPRescueDatabase", dependencies: ["CMariaDB", "WPRescueKit"]),
+
         // HTTP for probes, through libcurl.
         .target(name: "WPRescueHTTP", dependencies: ["CCurl", "WPRescueKit"]),
 
@@ -50,6 +53,7 @@ let package = Package(
                 "WPRescueKit",
                 "WPRescueHTTP",
                 "WPRescueSFTP",
+                "WPRescueDatabase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 #ifndef WPRESCUE_CMARIADB_SHIM_H
 #define WPRESCUE_CMARIADB_SHIM_H
+#include <stddef.h>
 #include <mysql.h>
 
 /* mysql_library_init is a macro; Swift cannot import macros that take arguments. */

@@ -21,6 +21,7 @@ public struct WPRescueCommand: ParsableCommand {
             HtaccessCommand.self,
             LogCommand.self,
             HistoryCommand.self,
+            DBCommand.self,
             UndoCommand.self,
         ]
     )

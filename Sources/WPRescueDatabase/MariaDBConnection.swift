@@ -1,0 +1,127 @@
+import CMariaDB
+import Foundation
+import WPRescueKit
+
+/// libmariadb's library-wide setup, done once, before the first handle (mysql_init would do it
+/// implicitly, but not thread-safely).
+private let libraryReady: Bool = wprescue_mysql_library_init() == 0
+
+/// One connection: owns a `MYSQL*`, closed in deinit. Not shared between threads.
+public final class MariaDBConnection: WordPressDatabase {
+    private let handle: UnsafeMutablePointer<MYSQL>
+    public let endpoint: DatabaseEndpoint
+    private let context: DatabaseError.Context
+    private let password: DatabasePassword
+
+    /// Connects to `endpoint` (default: where DB_HOST points) as WordPress would. Every wait is
+    /// bounded: the connection and the server's greeting by `timeoutSeconds`, each read or write
+    /// afterwards by `queryTimeoutSeconds` (default: the same), since CHECK TABLE on a large
+    /// table legitimately takes longer than a healthy server takes to answer. Throws `DatabaseError`.
+    public init(credentials: DatabaseCredentials, endpoint: DatabaseEndpoint? = nil, timeoutSeconds: Int,
+                queryTimeoutSeconds: Int? = nil) throws {
+        let endpoint = endpoint ?? credentials.host.endpoint
+        self.endpoint = endpoint
+        context = DatabaseError.Context(user: credentials.user, database: credentials.name, endpoint: endpoint,
+                                        timeoutSeconds: timeoutSeconds)
+        password = credentials.password
+        guard libraryReady, let handle = mysql_init(nil) else {
+            throw DatabaseError(code: 2008, serverMessage: "libmariadb could not be initialised (out of memory?)",
+                                context: context, password: password)
+        }
+        self.handle = handle
+        // libmariadb bounds the greeting by the connect timeout, so an address that accepts TCP but
+        // never speaks MySQL fails within `timeoutSeconds` even when queries may take longer.
+        let querySeconds = UInt32(clamping: max(1, queryTimeoutSeconds ?? timeoutSeconds))
+        try setOption(MYSQL_OPT_CONNECT_TIMEOUT, UInt32(clamping: max(1, timeoutSeconds)))
+        try setOption(MYSQL_OPT_READ_TIMEOUT, querySeconds)
+        try setOption(MYSQL_OPT_WRITE_TIMEOUT, querySeconds)
+        // A server may ask the client for a local file (LOAD DATA LOCAL); never allow it.
+        try setOption(MYSQL_OPT_LOCAL_INFILE, 0)
+
+        let connected: UnsafeMutablePointer<MYSQL>?
+        switch endpoint {
+        case .socket(let path):
+            connected = mysql_real_connect(handle, "localhost", credentials.user, credentials.password.value, credentials.name,
+                                           0, path, 0)
+        case .tcp(let host, let port):
+            // Without this, a host named "localhost" (say, a forwarded port) would silently use the socket.
+            try setOption(MYSQL_OPT_PROTOCOL, UInt32(MYSQL_PROTOCOL_TCP.rawValue))
+            connected = mysql_real_connect(handle, host, credentials.user, credentials.password.value, credentials.name,
+                                           UInt32(clamping: port), nil, 0)
+        }
+        guard connected != nil else { throw lastError() }
+        // WordPress sets DB_CHARSET the same way after connecting and carries on if the server refuses it.
+        if let charset = credentials.charset, !charset.isEmpty { _ = mysql_set_character_set(handle, charset) }
+    }
+
+    deinit { mysql_close(handle) }
+
+    public var serverVersion: String { String(cString: mysql_get_server_info(handle)) }
+
+    public func query(_ sql: String) throws -> QueryResult {
+        let length = UInt(sql.utf8.count)
+        guard mysql_real_query(handle, sql, length) == 0 else { throw lastError() }
+        guard let stored = mysql_store_result(handle) else {
+            if mysql_field_count(handle) == 0 { return QueryResult(columns: [], rows: []) }
+            throw lastError()
+        }
+        return MariaDBResult(stored).read()
+    }
+
+    /// Every option wprescue sets takes an `unsigned int`.
+    private func setOption(_ option: mysql_option, _ value: UInt32) throws {
+        let status = withUnsafePointer(to: value) { mysql_options(handle, option, $0) }
+        guard status == 0 else { throw lastError() }
+    }
+
+    /// The one place library and server errors are read; `DatabaseError` gives them meaning.
+    private func lastError() -> DatabaseError {
+        DatabaseError(code: Int(mysql_errno(handle)), serverMessage: String(cString: mysql_error(handle)),
+                      context: context, password: password)
+    }
+}
+
+/// One result set: owns a `MYSQL_RES*`, freed in deinit.
+final class MariaDBResult {
+    private let handle: UnsafeMutablePointer<MYSQL_RES>
+
+    init(_ handle: UnsafeMutablePointer<MYSQL_RES>) { self.handle = handle }
+
+    deinit { mysql_free_result(handle) }
+
+    /// Every row, every value as text (lengths from the library, so embedded NULs survive).
+    func read() -> QueryResult {
+        let count = Int(mysql_num_fields(handle))
+        var columns: [String] = []
+        if let fields = mysql_fetch_fields(handle) {
+            columns = (0..<count).map { String(cString: fields[$0].name) }
+        }
+        var rows: [[String?]] = []
+        while let row = mysql_fetch_row(handle) {
+            guard let lengths = mysql_fetch_lengths(handle) else { break }
+            rows.append((0..<count).map { column in
+                guard let value = row[column] else { return nil }
+                return String(decoding: UnsafeRawBufferPointer(start: value, count: Int(lengths[column])), as: UTF8.self)
+            })
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+}
+
+/// Opens `MariaDBConnection`s; `endpoint` replaces DB_HOST's address (e.g. a local port
+/// forwarded over SSH).
+public struct MariaDBConnector: WordPressDatabaseConnector {
+    public var endpoint: DatabaseEndpoint?
+    /// Seconds each query may take once connected; nil: the connection timeout.
+    public var queryTimeoutSeconds: Int?
+
+    public init(endpoint: DatabaseEndpoint? = nil, queryTimeoutSeconds: Int? = nil) {
+        self.endpoint = endpoint
+        self.queryTimeoutSeconds = queryTimeoutSeconds
+    }
+
+    public func connect(_ credentials: DatabaseCredentials, timeoutSeconds: Int) throws -> WordPressDatabase {
+        try MariaDBConnection(credentials: credentials, endpoint: endpoint, timeoutSeconds: timeoutSeconds,
+                              queryTimeoutSeconds: queryTimeoutSeconds)
+    }
+}

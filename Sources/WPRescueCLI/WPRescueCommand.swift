@@ -11,6 +11,8 @@ public struct WPRescueCommand: ParsableCommand {
         so `wprescue undo` reverts it byte-for-byte, even after a crash.
         """,
         subcommands: [
+            RescueCommand.self,
+            DiagnoseCommand.self,
             ProbeCommand.self,
             BisectCommand.self,
             PluginsCommand.self,
@@ -19,6 +21,7 @@ public struct WPRescueCommand: ParsableCommand {
             DebugCommand.self,
             MemoryCommand.self,
             HtaccessCommand.self,
+            MaintenanceCommand.self,
             LogCommand.self,
             HistoryCommand.self,
             DBCommand.self,

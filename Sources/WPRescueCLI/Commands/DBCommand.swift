@@ -80,6 +80,9 @@ struct DBCommand: ParsableCommand {
                 expectedURL: url, installedThemes: installedThemes(of: site),
                 configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
                 timeoutSeconds: timeout))
+            if host == nil, let reason = SiteDatabase.unreachableReason(site, credentials: credentials) {
+                throw CLIError.invalidArguments(reason)
+            }
             let console = context.console
             // Any of these may be the password by mistake (or by a test); nothing printed may contain it.
             console.line(credentials.password.scrub(

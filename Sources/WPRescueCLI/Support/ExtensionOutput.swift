@@ -11,8 +11,10 @@ struct ExtensionJSON: Encodable {
     var parentTheme: String?
     var path: String
     var modified: Date
+    /// In WordPress's active_plugins option (nil when the database could not be read).
+    var active: Bool?
 
-    init(_ item: Extension) {
+    init(_ item: Extension, active: Bool? = nil) {
         slug = item.slug
         name = item.name
         version = item.version
@@ -21,6 +23,7 @@ struct ExtensionJSON: Encodable {
         parentTheme = item.parentTheme
         path = item.path
         modified = item.modified
+        self.active = active
     }
 }
 
@@ -65,11 +68,21 @@ struct ExtensionSwitchRunner {
                                           notes: changed.isEmpty ? [] : notes))
     }
 
-    func list(_ items: [Extension], key: String) throws {
-        context.console.table(["SLUG", "NAME", "VERSION", "KIND", "STATE"], items.map { item in
-            [item.slug, item.name ?? "-", item.version ?? "-", item.kind.rawValue, item.state.rawValue]
+    /// `active`: the plugins WordPress's active_plugins option names, when the database was readable.
+    func list(_ items: [Extension], key: String, active: Set<String>? = nil) throws {
+        func isActive(_ item: Extension) -> Bool? {
+            guard let active, item.kind == .plugin else { return nil }
+            return active.contains(item.slug)
+        }
+        var header = ["SLUG", "NAME", "VERSION", "KIND", "STATE"]
+        if active != nil { header.append("ACTIVE") }
+        context.console.table(header, items.map { item in
+            let row = [item.slug, item.name ?? "-", item.version ?? "-", item.kind.rawValue, item.state.rawValue]
+            guard active != nil else { return row }
+            return row + [isActive(item).map { $0 ? "yes" : "no" } ?? "-"]
         })
         if items.isEmpty { context.console.line("(none)") }
-        try context.console.emit(json: [key: items.map(ExtensionJSON.init)])
+        if active == nil, key == "plugins" { context.console.detail("(the database was not reachable, so whether each plugin is active is unknown)") }
+        try context.console.emit(json: [key: items.map { ExtensionJSON($0, active: isActive($0)) }])
     }
 }

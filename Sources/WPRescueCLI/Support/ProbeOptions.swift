@@ -45,8 +45,10 @@ struct ProbeOptions: ParsableArguments {
         if !url.isEmpty { return url }
         if context.global.site != nil || ProcessInfo.processInfo.environment["WPRESCUE_SITE"] != nil {
             let site = try context.site()
-            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) { return Prober.defaultURLs(home: home) }
+            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) ?? SiteDatabase.home(site) {
+                return Prober.defaultURLs(home: home)
+            }
         }
-        throw CLIError.invalidArguments("No URL to probe: pass --url https://example.com/ (or give the alias a `url:`).")
+        throw CLIError.invalidArguments("No URL to probe: pass --url https://example.com/ (or give the alias a `url:`); the site's address was neither in wp-config.php nor in a reachable database.")
     }
 }

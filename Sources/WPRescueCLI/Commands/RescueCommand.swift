@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import WPRescueKit
+
+struct RescueCommand: SiteCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescue",
+        abstract: "Get the site back: diagnose, then fix, least invasive first, probing after every step.",
+        discussion: """
+        In order, stopping as soon as the site is healthy: remove a stuck .maintenance; rewrite a broken \
+        .htaccess; act on recent fatal errors in the logs (raise WP_MEMORY_LIMIT for memory exhaustion, \
+        disable the plugin, theme or drop-in a fatal error names); if the logs say nothing, turn on the \
+        debug log (never shown to visitors), reproduce and read it; then bisect plugins, must-use plugins \
+        and drop-ins. A change that does not help is put back. Database errors are explained, never \
+        "fixed". Without --yes every change is confirmed first. `wprescue undo --all` reverts everything.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var probe: ProbeOptions
+
+    @Option(name: .long, parsing: .upToNextOption, help: "A PHP-FPM, nginx or Apache error log to read too (repeatable).")
+    var serverLog: [String] = []
+
+    @Option(name: .long, help: "Write an incident report (Markdown: verdicts, changes, timeline, how to undo) to this file.")
+    var report: String?
+
+    @Option(name: .long, help: "Seconds between two looks that must agree after files move (PHP opcache); 0 trusts one look.")
+    var settle: Double = 2.1
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Seconds to wait before looking again at a 502/503/504 or timeout.")
+    var confirmDelays: [Double] = [1, 3]
+
+    func validate() throws {
+        if settle < 0 || confirmDelays.contains(where: { $0 < 0 }) { throw ValidationError("--settle and --confirm-delays take 0 or more seconds.") }
+    }
+
+    func execute(_ context: CommandContext) throws {
+        let site = try context.site()
+        let urls = try probe.pages(context: context)
+        let console = context.console
+        if global.dryRun {
+            let diagnosis = Diagnostician(site: site, prober: probe.prober(), options: {
+                var options = Diagnostician.Options()
+                options.urls = urls
+                options.serverLogs = serverLog
+                return options
+            }()).diagnose()
+            console.line("Dry run: rescue would start from these findings and change nothing now.")
+            for finding in diagnosis.findings where finding.severity != .info { DiagnoseCommand.print(finding, on: console) }
+            try console.emit(json: diagnosis)
+            return
+        }
+        var options = Rescuer.Options()
+        options.urls = urls
+        options.serverLogs = serverLog
+        options.settle = settle
+        options.policy = BisectPolicy(transientConfirmations: confirmDelays.count, retryDelays: confirmDelays)
+        options.command = CommandContext.commandLine
+        options.databaseCheck = { SiteDatabase.findings(site, expectedURL: urls.first) }
+        let delegate = TerminalRescueDelegate(console: console, assumeYes: global.yes)
+        console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
+        let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()
+
+        console.line("")
+        console.line("Before: \(result.before.rawValue). After: \(result.after.rawValue)\(result.healthy ? " (the site is back)" : "").")
+        if let cause = result.causeSummary { console.line("Cause: \(cause).") }
+        let kept = result.actions.filter(\.kept)
+        console.line(kept.isEmpty ? "Changed: nothing." : "Changed:")
+        for action in kept { console.line("  - \(action.description)   (operation \(action.operation))") }
+        for step in result.nextSteps { console.line("Next: \(step)") }
+        if !result.actions.isEmpty { console.line("Undo everything with: wprescue undo --all") }
+        if let report {
+            try Data(result.markdown(site: global.site ?? site.identity, urls: urls).utf8).write(to: URL(fileURLWithPath: report))
+            console.line("Incident report written to \(report).")
+        }
+        try console.emit(json: result)
+        if !result.healthy { throw ExitCode(2) }
+    }
+}
+
+/// Progress lines, confirmations and choices on the terminal.
+final class TerminalRescueDelegate: RescueDelegate {
+    let console: Console
+    let assumeYes: Bool
+
+    init(console: Console, assumeYes: Bool) {
+        self.console = console
+        self.assumeYes = assumeYes
+    }
+
+    func progress(_ line: String) { console.line(line) }
+
+    func confirm(_ change: String) throws -> Bool {
+        console.line("→ \(change)")
+        return try console.confirm("Go ahead?", assumeYes: assumeYes)
+    }
+
+    func bisectLook(_ look: SiteBisectOracle.Look) { console.line(BisectCommand.progressLine(look)) }
+
+    func chooseToDisable(_ set: [String]) -> [String] { set }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// What a rescue saw and did, for the terminal, JSON and the incident report.
+public struct RescueReport: Sendable, Codable {
+    public struct Action: Sendable, Codable {
+        public var description: String
+        /// The journal operation, for `wprescue undo --operation`.
+        public var operation: String
+        public var verdictAfter: ProbeVerdict?
+        /// False when the change did not help and was reverted.
+        public var kept: Bool
+    }
+
+    public struct Event: Sendable, Codable {
+        public var time: Date
+        public var kind: String
+        public var text: String
+    }
+
+    public var before: ProbeVerdict
+    public var after: ProbeVerdict
+    /// The finding that explained the outage (its id), when one did.
+    public var cause: FindingID?
+    public var causeSummary: String?
+    public var actions: [Action]
+    public var timeline: [Event]
+    public var nextSteps: [String]
+    public var healthy: Bool { after.isHealthy }
+
+    /// A Markdown incident report: the verdicts, what changed, why, and how to undo it.
+    public func markdown(site: String, urls: [String]) -> String {
+        let formatter = ISO8601DateFormatter()
+        var lines = ["# Incident report: \(site)", "",
+                     "- Pages probed: \(urls.joined(separator: ", "))",
+                     "- Before: **\(before.rawValue)**: \(before.explanation)",
+                     "- After: **\(after.rawValue)**: \(after.explanation)",
+                     "- Cause: \(causeSummary ?? "not identified")", "", "## Changes", ""]
+        if actions.isEmpty { lines.append("None.") }
+        for action in actions {
+            lines.append("- \(action.description) (operation `\(action.operation)`)\(action.kept ? "" : ": did not help, reverted")")
+        }
+        lines += ["", "## Next steps", ""] + nextSteps.map { "- \($0)" }
+        lines += ["", "## Undo", "", "`wprescue --site \(site) undo --all` reverts every change above, newest first.", "",
+                  "## Timeline", "", "| time | what | detail |", "| --- | --- | --- |"]
+        lines += timeline.map { "| \(formatter.string(from: $0.time)) | \($0.kind) | \($0.text.replacingOccurrences(of: "|", with: "\\|")) |" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

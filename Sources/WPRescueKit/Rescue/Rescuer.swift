@@ -1,0 +1,326 @@
+import Foundation
+
+/// Talks to the person running a rescue; the CLI implements it.
+public protocol RescueDelegate: AnyObject {
+    func progress(_ line: String)
+    /// Asked before every change; false skips it. May throw when nobody can answer.
+    func confirm(_ change: String) throws -> Bool
+    func bisectLook(_ look: SiteBisectOracle.Look)
+    /// For plugins that only break the site together: which of them to disable.
+    func chooseToDisable(_ set: [String]) -> [String]
+}
+
+/// Gets a broken site back with the least invasive fix first, probing after every change
+/// and stopping as soon as the site is healthy. A change that does not help is reverted.
+public final class Rescuer {
+    public struct Options {
+        public var urls: [String] = []
+        public var serverLogs: [String] = []
+        public var settle: TimeInterval = 2.1
+        public var policy = BisectPolicy(transientConfirmations: 2, retryDelays: [1, 3])
+        public var command = "rescue"
+        /// Database findings, when database access is available (never changes the database).
+        public var databaseCheck: (() -> [Finding])?
+
+        public init() {}
+    }
+
+    private let site: Site
+    private let prober: Prober
+    private let options: Options
+    private weak var delegate: RescueDelegate?
+    private var actions: [RescueReport.Action] = []
+    private var timeline: [RescueReport.Event] = []
+    private var tried = Set<String>()
+    private var verdict: ProbeVerdict = .healthy
+    private var cause: Finding?
+    /// The debug settings this rescue replaced, to put back at the end.
+    private var debugSnapshot: DebugSettings?
+
+    public init(site: Site, prober: Prober, options: Options, delegate: RescueDelegate) {
+        self.site = site
+        self.prober = prober
+        self.options = options
+        self.delegate = delegate
+    }
+
+    public func run() throws -> RescueReport {
+        let before = probe("before any change")
+        guard !before.isHealthy else {
+            return report(before: before, next: ["The site answers normally. If visitors still see an error, it may be a cache or CDN: purge it, or probe the origin with --resolve."])
+        }
+        let next: [String]
+        do {
+            next = try attempt()
+        } catch {
+            restoreDebugIfChanged()
+            throw error
+        }
+        restoreDebugIfChanged()
+        return report(before: before, next: next)
+    }
+
+    /// The steps, least invasive first; returns next steps that only this path knows.
+    private func attempt() throws -> [String] {
+        // 1. Files that break every request, recognizable without logs.
+        try fixMaintenance()
+        if verdict.isHealthy { return [] }
+        try fixHtaccess()
+        if verdict.isHealthy { return [] }
+        if verdict == .databaseError { return explainDatabase() }
+        if [.connectionRefused, .dnsFailure, .tlsError, .networkError].contains(verdict) {
+            cause = Finding(id: .siteUnreachable, severity: .critical, summary: verdict.explanation)
+            return ["This is the web server, DNS or network, not WordPress: check that the server is up and the domain points to it, or ask the host."]
+        }
+
+        // 2. What the logs already say.
+        try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: Date().addingTimeInterval(-24 * 3600)))
+        if verdict.isHealthy { return [] }
+
+        // 3. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
+        if try enableDebugLog() {
+            let offsets = logPaths(includingMissingDebugLog: true).map { ($0, (try? site.fileSystem.status($0)?.size) ?? 0) }
+            probe("with the debug log on, to record the error")
+            try actOnEvidence(entries: newEntries(since: offsets))
+            if verdict.isHealthy { return [] }
+        }
+
+        // 4. Still unexplained: bisect plugins, then must-use plugins and drop-ins.
+        for kinds in [Set<Extension.Kind>([.plugin]), [.mustUse, .dropIn]] {
+            try bisect(kinds: kinds)
+            if verdict.isHealthy || verdict == .databaseError { break }
+        }
+        return verdict == .databaseError ? explainDatabase() : []
+    }
+
+    // MARK: - Steps
+
+    private func fixMaintenance() throws {
+        let path = SitePath.join(site.layout.root, ".maintenance")
+        guard verdict == .serviceUnavailable, try site.fileSystem.exists(path) else { return }
+        let finding = Finding(id: .maintenanceStuck, severity: .critical, summary: "A .maintenance file left by an interrupted update keeps the site in maintenance mode")
+        try change("Remove .maintenance (left by an interrupted update)", finding: finding,
+                   plan: ChangePlan(command: options.command, summary: "Remove .maintenance", changes: [.removeFile(path: path)]))
+    }
+
+    private func fixHtaccess() throws {
+        let path = SitePath.join(site.layout.root, ".htaccess")
+        guard verdict == .serverError, let data = try? site.fileSystem.readWhole(path, limit: 1 << 20) else { return }
+        let problems = HtaccessCheck.findings(in: String(decoding: data, as: UTF8.self))
+        guard let first = problems.first else { return }
+        let home = (try? SiteURLs.home(of: site)) ?? options.urls.first ?? "/"
+        let rebuilt = HtaccessRules.inserting(HtaccessRules.rules(homePath: HtaccessRules.homePath(fromURL: home), multisite: nil), into: nil, clean: true)
+        let finding = Finding(id: .htaccessInvalid, severity: .critical, summary: ".htaccess line \(first.line): \(first.problem)")
+        try change("Rewrite .htaccess with WordPress's own rules only (line \(first.line): \(first.problem))", finding: finding,
+                   plan: ChangePlan(command: options.command, summary: "Regenerate .htaccess (clean)",
+                                    changes: [.write(path: path, contents: Data(rebuilt.utf8))]))
+    }
+
+    /// Acts on the most recent finding the entries support, one at a time, while the site is broken.
+    private func actOnEvidence(entries: [LogEntry]) throws {
+        for finding in LogEvidence.findings(from: entries) where !verdict.isHealthy {
+            switch finding.id {
+            case .memoryExhausted:
+                try raiseMemory(finding)
+            case .pluginFatal, .mustUsePluginFatal, .dropinFatal, .themeFatal:
+                try disableExtension(finding)
+            case .phpFPMDown:
+                cause = finding
+                progress("The web server cannot reach PHP-FPM: ask the host to restart it; no change to WordPress will help.")
+                return
+            default:
+                continue
+            }
+        }
+    }
+
+    private func raiseMemory(_ finding: Finding) throws {
+        guard let config = try? SiteConfig.read(site) else { return }
+        let current = config.value(of: "WP_MEMORY_LIMIT")?.stringValue.flatMap(PHPMemorySize.init)
+        let target = ["256M", "512M"].compactMap(PHPMemorySize.init).first { candidate in current.map { $0 < candidate } ?? true }
+        guard let target, !tried.contains("memory \(target.text)") else {
+            progress("WP_MEMORY_LIMIT is already \(current?.text ?? "high"): ask the host whether PHP may use more, or find what uses so much memory.")
+            return
+        }
+        tried.insert("memory \(target.text)")
+        let edited = try config.settingMemoryLimit(target.text)
+        try change("Raise WP_MEMORY_LIMIT to \(target.text) (\(finding.evidence.first ?? "memory exhausted"))", finding: finding,
+                   plan: try SiteConfig.plan(site, from: config, to: edited, changing: ["WP_MEMORY_LIMIT", "WP_MAX_MEMORY_LIMIT"],
+                                             command: options.command, summary: "Memory limit \(target.text)"))
+    }
+
+    private func disableExtension(_ finding: Finding) throws {
+        guard let subject = finding.subject, !tried.contains("disable \(subject)") else { return }
+        tried.insert("disable \(subject)")
+        let kind: Extension.Kind = finding.id == .themeFatal ? .theme : finding.id == .dropinFatal ? .dropIn
+            : finding.id == .mustUsePluginFatal ? .mustUse : .plugin
+        let available = try site.catalog.extensions(of: kind).filter { $0.state == .enabled }
+        guard let chosen = try? ExtensionSwitch.select([subject], from: available, kindName: kind.rawValue) else { return }
+        let plan = try ExtensionSwitch(catalog: site.catalog).plan(.disable, chosen, command: options.command)
+        try change("Disable \(kind.rawValue) \(subject) (\(finding.evidence.first ?? finding.summary))", finding: finding, plan: plan)
+    }
+
+    private func bisect(kinds: Set<Extension.Kind>) throws {
+        var bisectOptions = SiteBisection.Options()
+        bisectOptions.kinds = kinds
+        bisectOptions.settle = options.settle
+        bisectOptions.policy = options.policy
+        bisectOptions.command = options.command + " (bisect)"
+        bisectOptions.chooseToDisable = { [weak delegate] set in delegate?.chooseToDisable(set) ?? set }
+        let bisection = SiteBisection(site: site, prober: prober, urls: options.urls, options: bisectOptions)
+        let candidates = try bisection.candidates()
+        guard !candidates.isEmpty else { return }
+        let noun = kinds.contains(.plugin) ? "plugins" : "must-use plugins and drop-ins"
+        guard try delegate?.confirm("Bisect \(candidates.count) \(noun): switch them off and on while probing to find the culprit") ?? true else { return }
+        event("action", "bisect \(candidates.count) \(noun)")
+        let outcome = try bisection.run(suspects: SiteBisection.recentlyChanged(candidates)) { [weak delegate] in delegate?.bisectLook($0) }
+        switch outcome.result.conclusion {
+        case .culpritsFound(let sets):
+            let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
+            let conflict = sets.contains { $0.count > 1 }
+            cause = Finding(id: kinds.contains(.plugin) ? .pluginFatal : .dropinFatal, severity: .critical,
+                            summary: conflict ? "Plugins that break the site only together: \(names)" : "\(names) breaks the site",
+                            subject: outcome.disabled.joined(separator: ", "))
+            verdict = outcome.finalVerdict ?? verdict
+            actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))",
+                                 operation: outcome.operation, verdictAfter: outcome.finalVerdict, kept: true))
+            event("probe", "after bisect: \(verdict.rawValue)")
+        case .notBroken:
+            verdict = .healthy
+        case .notAPluginProblem:
+            progress("The site stays broken with all \(noun) disabled: not one of them.")
+        case .inconclusive:
+            progress("The site answered too unreliably to bisect \(noun); everything was put back.")
+        }
+    }
+
+    // MARK: - Debug log
+
+    private func enableDebugLog() throws -> Bool {
+        guard let config = try? SiteConfig.read(site) else { return false }
+        let logging = config.value(of: "WP_DEBUG")?.boolValue == true && config.value(of: "WP_DEBUG_LOG").map { $0.boolValue == true || $0.stringValue != nil } == true
+        if logging, config.value(of: "WP_DEBUG_DISPLAY")?.boolValue == false { return false }
+        let edited = try config.enablingDebug(logPath: try DebugLogLocation.preferred(for: site))
+        let plan = try SiteConfig.plan(site, from: config, to: edited, changing: DebugSettings.constantNames,
+                                       command: options.command, summary: "Debug log on (for the rescue)")
+        guard try delegate?.confirm("Turn on WordPress's error log (errors go to a file, never to visitors) to see what fails") ?? true else { return false }
+        let operation = try site.journal.apply(plan)
+        debugSnapshot = config.debugSettings
+        event("action", "debug log on (operation \(operation))")
+        progress("Turned on the debug log (operation \(operation)); it is put back as it was at the end.")
+        return true
+    }
+
+    /// Puts the debug settings back as they were (a journaled change of its own).
+    private func restoreDebugIfChanged() {
+        guard let snapshot = debugSnapshot else { return }
+        debugSnapshot = nil
+        guard let config = try? SiteConfig.read(site), let restored = try? config.restoring(snapshot),
+              let plan = try? SiteConfig.plan(site, from: config, to: restored, changing: DebugSettings.constantNames,
+                                              command: options.command, summary: "Debug log back as before the rescue"),
+              let operation = try? site.journal.apply(plan) else {
+            progress("Could not put the debug settings back; run `wprescue debug off`.")
+            return
+        }
+        event("action", "debug settings restored (operation \(operation))")
+        progress("Put the debug settings back as they were (operation \(operation)).")
+    }
+
+    /// The logs that exist; with `includingMissingDebugLog`, also the debug log WordPress is
+    /// about to create (read from its start later).
+    private func logPaths(includingMissingDebugLog: Bool = false) -> [String] {
+        let debugLog = SiteLogs.debugLogPath(of: site, config: try? SiteConfig.read(site))
+        var seen = Set<String>()
+        let existing = ([debugLog] + options.serverLogs + SiteLogs.usualServerLogs(for: site)).filter {
+            seen.insert($0).inserted && ((try? site.fileSystem.isFile($0)) ?? false)
+        }
+        return includingMissingDebugLog && !existing.contains(debugLog) ? existing + [debugLog] : existing
+    }
+
+    /// Entries written after the given offsets (a log that did not exist yet is read whole).
+    private func newEntries(since offsets: [(String, UInt64)]) -> [LogEntry] {
+        let attributor = LogAttributor.resolvingSymbolicLinks(layout: site.layout, fileSystem: site.fileSystem)
+        var entries: [LogEntry] = []
+        for (path, offset) in offsets {
+            let follower = LogFollower(fileSystem: site.fileSystem, path: path, startOffset: offset, attributor: attributor)
+            for _ in 0..<2 { entries += (try? follower.poll().entries) ?? [] }
+        }
+        return entries.filter { $0.level >= .error }.sorted { ($0.timestamp ?? .distantPast) < ($1.timestamp ?? .distantPast) }
+    }
+
+    // MARK: - Changes and probes
+
+    /// Confirms, applies (one journaled operation), probes; reverts when the verdict did not change.
+    private func change(_ fullDescription: String, finding: Finding, plan: ChangePlan) throws {
+        // Paths inside the site read better relative to it.
+        let description = fullDescription.replacingOccurrences(of: site.layout.root + "/", with: "")
+        guard !plan.isEmpty, try delegate?.confirm(description) ?? true else { return }
+        let before = verdict
+        let operation = try site.journal.apply(plan)
+        event("action", "\(description) (operation \(operation))")
+        let after = probe("after the change")
+        if after.isHealthy || after != before {
+            actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
+            if after.isHealthy || cause == nil { cause = finding }
+            return
+        }
+        try site.journal.undo(operation: operation)
+        actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: false))
+        event("action", "reverted (\(after.rawValue) as before): \(description)")
+        progress("That did not help (still \(after.rawValue)); put it back.")
+        verdict = before
+    }
+
+    @discardableResult
+    private func probe(_ why: String) -> ProbeVerdict {
+        var report = prober.probe(options.urls)
+        // A 502/503/504 may be load: look again before believing it.
+        for delay in options.policy.retryDelays where !report.isHealthy && report.mayBeTransient {
+            Thread.sleep(forTimeInterval: delay)
+            let again = prober.probe(options.urls)
+            if again.verdict == report.verdict { break }
+            report = again
+        }
+        verdict = report.verdict
+        event("probe", "\(why): \(verdict.rawValue)")
+        progress("Probe (\(why)): \(verdict.rawValue): \(verdict.explanation).")
+        return verdict
+    }
+
+    /// Database errors: explain with the database check, change nothing.
+    private func explainDatabase() -> [String] {
+        let findings = options.databaseCheck?() ?? []
+        cause = findings.first ?? Finding(id: .databaseConnection, severity: .critical, summary: ProbeVerdict.databaseError.explanation)
+        for finding in findings { progress("Database: \(finding.summary)") }
+        return ["wprescue changes nothing in the database. Check DB_NAME, DB_USER, DB_PASSWORD and DB_HOST in wp-config.php against your hosting panel (`wprescue db check` says which is wrong); if they are right, the database server may be down: ask the host."]
+    }
+
+    private func report(before: ProbeVerdict, next extra: [String] = []) -> RescueReport {
+        var next = extra
+        if let cause, next.isEmpty {
+            switch cause.id {
+            case .pluginFatal, .mustUsePluginFatal, .dropinFatal:
+                next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
+                next.append("WordPress drops disabled plugins from its active list for good when wp-admin's Plugins screen is opened; re-enable with `wprescue plugins enable` before that if you want them back as they were.")
+            case .themeFatal:
+                next.append("Update or fix theme \(cause.subject ?? ""); meanwhile WordPress uses its parent or default theme.")
+            case .memoryExhausted:
+                next.append("WordPress now asks PHP for more memory. Find what uses so much (the log names it) and ask the host if PHP's own limit is lower.")
+            case .maintenanceStuck:
+                next.append("An update was interrupted: finish it in wp-admin → Dashboard → Updates.")
+            case .htaccessInvalid:
+                next.append("Something wrote a broken .htaccess (a plugin or a hand edit); the old file is in the journal. Re-save Settings → Permalinks to let WordPress write it again.")
+            default:
+                break
+            }
+        }
+        if !verdict.isHealthy && next.isEmpty {
+            next.append("wprescue could not bring the site back. Ask the host to restart PHP-FPM and check the server's error log; restoring a backup is the last resort.")
+        }
+        return RescueReport(before: before, after: verdict, cause: cause?.id, causeSummary: cause?.summary, actions: actions,
+                            timeline: timeline, nextSteps: next)
+    }
+
+    private func event(_ kind: String, _ text: String) { timeline.append(.init(time: Date(), kind: kind, text: text)) }
+    private func progress(_ line: String) { delegate?.progress(line) }
+}

@@ -12,11 +12,16 @@ public enum Change: Equatable, Sendable {
     case write(path: String, contents: Data)
     /// Remove a file. Its contents are backed up first.
     case removeFile(path: String)
+    /// Take out of the site a file that came into being during this wprescue run (the debug
+    /// log PHP wrote while wprescue had logging on): kept in the journal's backups, and
+    /// undo does not put it back, since the site did not have it before.
+    case discardCreatedFile(path: String)
 
     public var primaryPath: String {
         switch self {
         case .move(let from, _): return from
-        case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path): return path
+        case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path),
+             .discardCreatedFile(let path): return path
         }
     }
 
@@ -29,6 +34,7 @@ public enum Change: Equatable, Sendable {
         case .removeDirectory(let path): return "remove empty folder \(show(path))"
         case .write(let path, let contents): return "write \(show(path)) (\(contents.count) bytes)"
         case .removeFile(let path): return "remove \(show(path)) (a copy is kept in the journal)"
+        case .discardCreatedFile(let path): return "move \(show(path)), created during this run, out of the site into the journal"
         }
     }
 }

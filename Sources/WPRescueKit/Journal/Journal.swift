@@ -100,10 +100,11 @@ public final class Journal {
             }
             let after = try saveBackup(contents, operation: operation, name: "\(step).after")
             return RecordedChange(kind: .write, path: path, before: before, after: after, mode: status?.permissions)
-        case .removeFile(let path):
+        case .removeFile(let path), .discardCreatedFile(let path):
             guard let status = try fileSystem.status(path) else { throw FileAccessError.notFound(path: path) }
             let before = try saveBackup(try fileSystem.readWhole(path, limit: 64 << 20), operation: operation, name: "\(step).before")
-            return RecordedChange(kind: .removeFile, path: path, before: before, mode: status.permissions)
+            let kind: RecordedChange.Kind = if case .removeFile = change { .removeFile } else { .discardCreatedFile }
+            return RecordedChange(kind: kind, path: path, before: before, mode: status.permissions)
         }
     }
 
@@ -113,7 +114,7 @@ public final class Journal {
         case .createDirectory(let path): try fileSystem.createDirectory(path, mode: 0o755)
         case .removeDirectory(let path): try fileSystem.removeDirectory(path)
         case .write(let path, let contents): try fileSystem.writeAtomically(path, contents: contents, newFileMode: 0o644)
-        case .removeFile(let path): try fileSystem.removeFile(path)
+        case .removeFile(let path), .discardCreatedFile(let path): try fileSystem.removeFile(path)
         }
     }
 
@@ -139,6 +140,11 @@ public final class Journal {
         try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
         if target.outcome == nil { try finish(operation: target.id, outcome: "interrupted") }
         return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
+    }
+
+    /// Where a step's backup of the replaced contents is kept, for messages.
+    public func backupPath(operation: String, step: Int) -> String {
+        SitePath.join(state.backupsDirectory, "\(operation)/\(step).before")
     }
 
     /// What `undo` would revert, newest first, without touching anything.
@@ -191,6 +197,8 @@ public final class Journal {
             } else if current != nil {
                 try fileSystem.removeFile(change.path)
             }
+        case .discardCreatedFile:
+            return // the site did not have it before this run: nothing to put back
         case .removeFile:
             try removeLeftoverTemporary(of: change.path)
             guard let name = change.before else { throw JournalError.backupMissing(path: change.path) }

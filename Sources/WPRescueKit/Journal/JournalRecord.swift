@@ -24,6 +24,7 @@ struct RecordedChange: Codable, Equatable {
     enum Kind: String, Codable {
         case move, write
         case createDirectory = "create-directory", removeDirectory = "remove-directory", removeFile = "remove-file"
+        case discardCreatedFile = "discard-created-file"
     }
 
     var kind: Kind

@@ -36,6 +36,8 @@ public final class Rescuer {
     private var cause: Finding?
     /// The debug settings this rescue replaced, to put back at the end.
     private var debugSnapshot: DebugSettings?
+    /// The debug log, when it did not exist before this rescue turned logging on.
+    private var debugLogCreatedByRescue: String?
 
     public init(site: Site, prober: Prober, options: Options, delegate: RescueDelegate) {
         self.site = site
@@ -204,8 +206,10 @@ public final class Rescuer {
         let plan = try SiteConfig.plan(site, from: config, to: edited, changing: DebugSettings.constantNames,
                                        command: options.command, summary: "Debug log on (for the rescue)")
         guard try delegate?.confirm("Turn on WordPress's error log (errors go to a file, never to visitors) to see what fails") ?? true else { return false }
+        let debugLog = SiteLogs.debugLogPath(of: site, config: edited)
         let operation = try site.journal.apply(plan)
         debugSnapshot = config.debugSettings
+        if try !site.fileSystem.exists(debugLog) { debugLogCreatedByRescue = debugLog }
         event("action", "debug log on (operation \(operation))")
         progress("Turned on the debug log (operation \(operation)); it is put back as it was at the end.")
         return true
@@ -216,14 +220,23 @@ public final class Rescuer {
         guard let snapshot = debugSnapshot else { return }
         debugSnapshot = nil
         guard let config = try? SiteConfig.read(site), let restored = try? config.restoring(snapshot),
-              let plan = try? SiteConfig.plan(site, from: config, to: restored, changing: DebugSettings.constantNames,
-                                              command: options.command, summary: "Debug log back as before the rescue"),
-              let operation = try? site.journal.apply(plan) else {
+              var plan = try? SiteConfig.plan(site, from: config, to: restored, changing: DebugSettings.constantNames,
+                                              command: options.command, summary: "Debug log back as before the rescue") else {
+            progress("Could not put the debug settings back; run `wprescue debug off`.")
+            return
+        }
+        // The log PHP wrote for us does not stay where anyone can download it.
+        let createdLog = debugLogCreatedByRescue.flatMap { (try? site.fileSystem.isFile($0)) == true ? $0 : nil }
+        if let createdLog { plan.changes.insert(.discardCreatedFile(path: createdLog), at: 0) }
+        guard let operation = try? site.journal.apply(plan) else {
             progress("Could not put the debug settings back; run `wprescue debug off`.")
             return
         }
         event("action", "debug settings restored (operation \(operation))")
         progress("Put the debug settings back as they were (operation \(operation)).")
+        if createdLog != nil {
+            progress("The debug log written during the rescue was moved out of the site, to \(site.journal.backupPath(operation: operation, step: 0)).")
+        }
     }
 
     /// The logs that exist; with `includingMissingDebugLog`, also the debug log WordPress is
@@ -290,7 +303,9 @@ public final class Rescuer {
     /// Database errors: explain with the database check, change nothing.
     private func explainDatabase() -> [String] {
         let findings = options.databaseCheck?() ?? []
-        cause = findings.first ?? Finding(id: .databaseConnection, severity: .critical, summary: ProbeVerdict.databaseError.explanation)
+        let explained = findings.first { $0.severity == .critical }
+        cause = Finding(id: .databaseConnection, severity: .critical, summary: explained?.summary ?? ProbeVerdict.databaseError.explanation,
+                        evidence: explained?.evidence ?? [])
         for finding in findings { progress("Database: \(finding.summary)") }
         return ["wprescue changes nothing in the database. Check DB_NAME, DB_USER, DB_PASSWORD and DB_HOST in wp-config.php against your hosting panel (`wprescue db check` says which is wrong); if they are right, the database server may be down: ask the host."]
     }

@@ -76,7 +76,10 @@ struct DatabaseTests {
 
         let text = try cli.run(["--site", testbed.sitePath, "db", "check", "--verbose"])
         #expect(text.status == 0)
-        #expect(text.standardOutput.contains("Verdict: the database is healthy"))
+        // On a fresh machine (CI) the server is minutes old: its only warning then shows in the verdict.
+        let youngServer = run.status("server") == "warning"
+        #expect(text.standardOutput.contains(youngServer ? "Verdict: the database works, with warnings" : "Verdict: the database is healthy"),
+                "\(text.standardOutput)")
         #expect(!(text.standardOutput + text.standardError).contains(password))
     }
 

@@ -110,3 +110,17 @@ struct BisectOnTestbedTests {
     }
 }
 }
+
+extension TestbedSuites.BisectOnTestbedTests {
+    @Test func `a plugin named in a recent fatal error is tried first and found in a few probes`() throws {
+        try testbed.inject("many-plugins", "40", "plugin-fatal")
+        // Let WordPress log the fatal, as it would on a site that had logging on.
+        #expect(try cli.run(["--site", testbed.sitePath, "debug", "on"]).succeeded)
+        _ = try cli.run(["probe", "--url", testbed.nginxURL + "/"])
+        let (json, result) = try bisect()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(json["culprits"] as? [[String]] == [["plugin-fatal"]])
+        // Two baselines, the suspect alone disabled, the suspect alone enabled.
+        #expect((json["probes"] as? Int ?? 99) <= 4, "\(json["probes"] ?? "")")
+    }
+}

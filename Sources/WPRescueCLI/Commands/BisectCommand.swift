@@ -63,7 +63,9 @@ struct BisectCommand: SiteCommand {
         let bisection = SiteBisection(site: site, prober: probe.prober(), urls: urls, options: options)
         let candidates = try bisection.candidates()
         guard !candidates.isEmpty else { throw SiteBisection.Failure.noCandidates }
-        let suspects = SiteBisection.recentlyChanged(candidates)
+        // First guesses: plugins named in fatal errors of the last 24 hours, then recently changed ones.
+        var suspects = SiteLogs.pluginsInRecentFatals(of: site, since: Date().addingTimeInterval(-24 * 3600))
+        suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
         console.line("Bisecting \(candidates.count) plugins against \(urls.joined(separator: ", "))\(suspects.isEmpty ? "" : "; trying first: \(suspects.joined(separator: ", "))").")
         if global.dryRun {
             console.line("Dry run: would move plugins in and out of wp-content/\(Quarantine.folderName) while probing; nothing was changed.")

@@ -175,7 +175,9 @@ public final class Rescuer {
         let noun = kinds.contains(.plugin) ? "plugins" : "must-use plugins and drop-ins"
         guard try delegate?.confirm("Bisect \(candidates.count) \(noun): switch them off and on while probing to find the culprit") ?? true else { return }
         event("action", "bisect \(candidates.count) \(noun)")
-        let outcome = try bisection.run(suspects: SiteBisection.recentlyChanged(candidates)) { [weak delegate] in delegate?.bisectLook($0) }
+        var suspects = SiteLogs.pluginsInRecentFatals(of: site, serverLogs: options.serverLogs, since: Date().addingTimeInterval(-24 * 3600))
+        suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
+        let outcome = try bisection.run(suspects: suspects) { [weak delegate] in delegate?.bisectLook($0) }
         switch outcome.result.conclusion {
         case .culpritsFound(let sets):
             let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")

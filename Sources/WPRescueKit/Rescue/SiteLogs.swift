@@ -22,6 +22,15 @@ public enum SiteLogs {
         ]
     }
 
+    /// Plugins that recent fatal errors name (by stack frame, not only by file), most recent
+    /// first: the first guesses for a bisection.
+    public static func pluginsInRecentFatals(of site: Site, serverLogs: [String] = [], since: Date) -> [String] {
+        let config = try? SiteConfig.read(site)
+        let paths = [debugLogPath(of: site, config: config)] + serverLogs
+        let findings = LogEvidence.findings(from: recentProblems(in: paths, site: site, since: since))
+        return findings.filter { $0.id == .pluginFatal || $0.id == .memoryExhausted }.compactMap(\.subject)
+    }
+
     /// Error and fatal entries newer than `since` in each readable log (at most 4 MiB from
     /// the end of each); logs that are missing or unreadable are skipped.
     public static func recentProblems(in paths: [String], site: Site, since: Date, timeZone: TimeZone = .current) -> [LogEntry] {

@@ -124,3 +124,43 @@ extension TestbedSuites.BisectOnTestbedTests {
         #expect((json["probes"] as? Int ?? 99) <= 4, "\(json["probes"] ?? "")")
     }
 }
+
+extension TestbedSuites.BisectOnTestbedTests {
+    @Test(arguments: SiteBackend.allCases)
+    func `the header method finds the culprit while visitors keep getting the site unchanged`(backend: SiteBackend) throws {
+        try testbed.inject("many-plugins", "20", "plugin-fatal")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let state = cli.environment["WPRESCUE_STATE_DIR"] ?? ""
+        let slow = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "300"])
+        let running = try slow.start(backend.siteArguments(testbed) + ["--format", "json", "bisect", "--method", "header",
+                                                                       "--url", testbed.nginxURL + "/", "--settle", "0"])
+        // Mid-search: the must-use plugin hides plugins from wprescue's requests only.
+        #expect(JournalWatch.wait(in: state, forMarker: "\"kind\":\"write\"", count: 3, timeout: 30), "the bisection rewrote its must-use plugin")
+        #expect(try verdict() == "critical-error", "a visitor without the token still gets the site as it was")
+        let output = running.standardOutput.fileHandleForReading.readDataToEndOfFile()
+        running.process.waitUntilExit()
+        let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        #expect(json["culprits"] as? [[String]] == [["plugin-fatal"]])
+        #expect(try verdict() == "healthy", "the end state is the culprit really disabled")
+        let muPlugins = testbed.sitePath + "/wp-content/mu-plugins"
+        #expect(!FileManager.default.fileExists(atPath: muPlugins), "the temporary must-use plugin and its folder are gone")
+
+        #expect(try cli.run(backend.siteArguments(testbed) + ["undo"]).succeeded)
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+
+    @Test func `kill -9 during a header bisection, then undo --all, leaves no must-use plugin behind`() throws {
+        try testbed.inject("many-plugins", "20", "worker-killer")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let state = cli.environment["WPRESCUE_STATE_DIR"] ?? ""
+        let slow = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "50"])
+        let running = try slow.start(["--site", testbed.sitePath, "bisect", "--method", "header", "--url", testbed.nginxURL + "/", "--settle", "0"])
+        #expect(JournalWatch.wait(in: state, forMarker: "\"kind\":\"write\"", count: 2, timeout: 60))
+        kill(running.process.processIdentifier, SIGKILL)
+        running.process.waitUntilExit()
+        #expect(try cli.run(["--site", testbed.sitePath, "undo", "--all", "--yes"]).succeeded)
+        let after = try TreeSnapshot(of: testbed.sitePath)
+        #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
+    }
+}

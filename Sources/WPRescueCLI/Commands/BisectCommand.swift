@@ -30,6 +30,9 @@ struct BisectCommand: SiteCommand {
     @Flag(name: .long, help: "Put every plugin back at the end instead of leaving the culprits disabled.")
     var restore = false
 
+    @Option(name: .long, help: ArgumentHelp("move: switch plugins by moving them (what you would do over FTP). header: move nothing while searching; a temporary must-use plugin hides plugins only from wprescue's own requests, which carry a secret token, so visitors see no change until the end.", valueName: "move|header"))
+    var method: String = "move"
+
     @Option(name: .long, help: "Seconds between two looks that must agree after files move (PHP opcache revalidates every 2 s by default; 0 trusts one look).")
     var settle: Double = 2.1
 
@@ -41,6 +44,10 @@ struct BisectCommand: SiteCommand {
     var policy: BisectPolicy { BisectPolicy(transientConfirmations: confirmDelays.count, retryDelays: confirmDelays) }
 
     func validate() throws {
+        if SiteBisection.Method(rawValue: method) == nil { throw ValidationError("--method takes move or header.") }
+        if method == "header" && (includeMu || includeDropins) {
+            throw ValidationError("--method header hides regular plugins only; must-use plugins and drop-ins need --method move.")
+        }
         if confirmDelays.isEmpty || confirmDelays.contains(where: { $0 < 0 }) {
             throw ValidationError("--confirm-delays takes one or more seconds, each 0 or more.")
         }
@@ -53,6 +60,7 @@ struct BisectCommand: SiteCommand {
         let urls = try probe.pages(context: context)
         var options = SiteBisection.Options()
         options.keep = keep
+        options.method = SiteBisection.Method(rawValue: method) ?? .move
         if includeMu { options.kinds.insert(.mustUse) }
         if includeDropins { options.kinds.insert(.dropIn) }
         options.restore = restore

@@ -74,7 +74,8 @@ public final class SiteBisectOracle: BisectOracle {
             try operation.apply(.move(from: item.path, to: destination))
             movedSinceLastLook = true
             item = Extension(slug: item.slug, kind: item.kind, state: wanted, name: item.name, version: item.version,
-                             parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified)
+                             parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified,
+                             pluginFile: item.pluginFile)
             candidates[slug] = item
         }
     }

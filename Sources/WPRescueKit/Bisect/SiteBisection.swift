@@ -4,7 +4,16 @@ import Foundation
 /// disabled (or restore everything), verify, and record it as one journaled operation.
 /// Shared by `wprescue bisect` and `wprescue rescue`.
 public struct SiteBisection {
+    public enum Method: String, Sendable, CaseIterable {
+        /// Move plugins in and out of the quarantine folder (what a person does by hand over FTP).
+        case move
+        /// Move nothing: a temporary must-use plugin hides plugins only from requests carrying
+        /// this run's token, so visitors keep getting the site as it is until the end.
+        case header
+    }
+
     public struct Options {
+        public var method = Method.move
         public var keep: [String] = []
         public var kinds: Set<Extension.Kind> = [.plugin]
         public var restore = false
@@ -66,12 +75,22 @@ public struct SiteBisection {
     public func run(suspects: [String], observe: @escaping (SiteBisectOracle.Look) -> Void) throws -> Outcome {
         let candidates = try candidates()
         guard !candidates.isEmpty else { throw Failure.noCandidates }
+        if options.method == .header, let noFile = candidates.first(where: { $0.kind != .plugin || $0.pluginFile == nil }) {
+            throw HeaderMethodFailure.unsupported(noFile.slug)
+        }
         let started = Date()
         let operation = try site.journal.begin(command: options.command, summary: "Bisect \(candidates.count) plugins")
-        let oracle = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation, prober: prober,
-                                      urls: urls, settle: options.settle, observe: observe)
         do {
             let known = Set(candidates.map(\.slug))
+            let moving = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation, prober: prober,
+                                          urls: urls, settle: options.settle, observe: observe)
+            let token = HeaderBisectOracle.newToken()
+            var headerOptions = prober.options
+            headerOptions.headers.merge(HeaderBisectOracle.requestHeaders(token: token)) { _, new in new }
+            let hiding = HeaderBisectOracle(site: site, candidates: candidates, operation: operation,
+                                            prober: Prober(fetcher: prober.fetcher, options: headerOptions), token: token,
+                                            urls: urls, settle: options.settle, observe: observe)
+            let oracle: BisectOracle = options.method == .move ? moving : hiding
             let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects.filter(known.contains),
                                             policy: options.policy)
                 .run(oracle: oracle, wait: { Thread.sleep(forTimeInterval: $0) })
@@ -79,9 +98,11 @@ public struct SiteBisection {
             if case .culpritsFound(let sets) = result.conclusion, !options.restore {
                 for set in sets { disable.formUnion(set.count == 1 ? set : options.chooseToDisable(set)) }
             }
-            try oracle.arrange(enabled: known.subtracting(disable))
-            if disable.isEmpty { try oracle.removeEmptyFolders() }
-            let verdict = !disable.isEmpty || options.restore ? oracle.stableReport().verdict : nil
+            // The end state is real moves in both methods: the culprits go to the quarantine.
+            if options.method == .header { try hiding.removePlugin() }
+            try moving.arrange(enabled: known.subtracting(disable))
+            if disable.isEmpty { try moving.removeEmptyFolders() }
+            let verdict = !disable.isEmpty || options.restore ? moving.stableReport().verdict : nil
             let disabled = candidates.map(\.slug).filter(disable.contains)
             try operation.updateSummary(Self.summary(result.conclusion, disabled: disabled, restore: options.restore))
             try operation.finish()
@@ -93,10 +114,20 @@ public struct SiteBisection {
             }
             return Outcome(result: result, candidates: candidates.map(\.slug), disabled: disabled, finalVerdict: verdict,
                            healthyAtEnd: healthy, operation: operation.id, seconds: Date().timeIntervalSince(started),
-                           looks: oracle.looks)
+                           looks: options.method == .move ? moving.looks : hiding.looks)
         } catch {
             try operation.rollBack(after: error)
             throw error
+        }
+    }
+
+    public enum HeaderMethodFailure: Error, LocalizedError {
+        case unsupported(String)
+        public var errorDescription: String? {
+            switch self {
+            case .unsupported(let slug):
+                return "The header method can only hide regular plugins WordPress activates by file; \(slug) is not one. Use --method move, or --keep \(slug)."
+            }
         }
     }
 

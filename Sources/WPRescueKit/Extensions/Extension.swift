@@ -33,9 +33,11 @@ public struct Extension: Equatable, Sendable, Codable {
     /// Where it goes when enabled (for disabled entries) or disabled (for enabled entries).
     public var counterpartPath: String
     public var modified: Date
+    /// For plugins: the entry WordPress's active_plugins option uses (`akismet/akismet.php`, `hello.php`).
+    public var pluginFile: String?
 
     public init(slug: String, kind: Kind, state: State, name: String?, version: String?, parentTheme: String? = nil,
-                path: String, counterpartPath: String, modified: Date) {
+                path: String, counterpartPath: String, modified: Date, pluginFile: String? = nil) {
         self.slug = slug
         self.kind = kind
         self.state = state
@@ -45,6 +47,7 @@ public struct Extension: Equatable, Sendable, Codable {
         self.path = path
         self.counterpartPath = counterpartPath
         self.modified = modified
+        self.pluginFile = pluginFile
     }
 
     public var enabledPath: String { state == .enabled ? path : counterpartPath }

@@ -83,20 +83,22 @@ public struct ExtensionCatalog {
             guard let name = headers["Plugin Name"] else { return nil }
             return Extension(slug: String(entry.name.dropLast(4)), kind: .plugin, state: state, name: name,
                              version: headers["Version"], path: path, counterpartPath: counterpart,
-                             modified: entry.status.modified)
+                             modified: entry.status.modified, pluginFile: entry.name)
         case .directory, .symbolicLink:
             let files = (try? fileSystem.list(path)) ?? []
             var newest = entry.status.modified
             var main: [String: String]?
+            var mainFile: String?
             for file in files.sorted(by: { $0.name < $1.name }) where file.status.kind == .file {
                 newest = max(newest, file.status.modified)
                 guard main == nil, file.name.hasSuffix(".php"), !file.name.hasPrefix(".") else { continue }
                 let headers = try headers(of: SitePath.join(path, file.name), names: names)
-                if headers["Plugin Name"] != nil { main = headers }
+                if headers["Plugin Name"] != nil { main = headers; mainFile = file.name }
             }
             guard let headers = main else { return nil }
             return Extension(slug: entry.name, kind: .plugin, state: state, name: headers["Plugin Name"],
-                             version: headers["Version"], path: path, counterpartPath: counterpart, modified: newest)
+                             version: headers["Version"], path: path, counterpartPath: counterpart, modified: newest,
+                             pluginFile: mainFile.map { "\(entry.name)/\($0)" })
         case .other:
             return nil
         }

@@ -19,6 +19,7 @@ public struct WPRescueCommand: ParsableCommand {
             DebugCommand.self,
             MemoryCommand.self,
             HtaccessCommand.self,
+            PlaybookCommand.self,
             HistoryCommand.self,
             UndoCommand.self,
         ]

@@ -58,7 +58,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
         case .probe: return "fetch the site's pages like a first-time visitor; the outcome is the verdict"
         case .htaccess: return "read .htaccess and point out lines Apache would refuse"
         case .maintenanceFile: return "look for the .maintenance file WordPress leaves during updates"
-        case .debugLog: return "whether WordPress logs errors, and the recent fatal errors in its log"
+        case .debugLog: return "the recent fatal errors in WordPress's log; no-log when logging is on but nothing was written, logging-off when it is off"
         case .memoryLimit: return "compare WP_MEMORY_LIMIT with a threshold"
         case .dropins: return "look for drop-ins (object-cache.php, advanced-cache.php, …) in wp-content"
         case .configValid: return "whether wp-config.php parses (and passes php -l where PHP is installed)"
@@ -93,7 +93,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
         case .htaccess: return ["ok", "invalid", "missing"]
         case .maintenanceFile: return ["present", "absent"]
         case .debugLog:
-            return ["fatal-in-plugin", "fatal-in-theme", "fatal-in-dropin", "memory-exhausted", "fatal-elsewhere", "no-fatal-errors", "no-log"]
+            return ["fatal-in-plugin", "fatal-in-theme", "fatal-in-dropin", "memory-exhausted", "fatal-elsewhere", "no-fatal-errors", "no-log", "logging-off"]
         case .memoryLimit: return ["below", "enough", "not-set"]
         case .dropins: return ["present", "none"]
         case .configValid: return ["valid", "invalid"]
@@ -139,7 +139,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .disableTheme: return "move a theme into the quarantine folder (like `themes disable`)"
         case .bisectPlugins: return "find the plugin or plugins that break the site (like `bisect`)"
         case .debugOn: return "log PHP errors to a file, show none to visitors (like `debug on`)"
-        case .debugOff: return "put the debug settings back as they were (like `debug off`)"
+        case .debugOff: return "put back the debug settings debug-on replaced (nothing when wprescue did not turn the log on)"
         case .memory: return "raise WP_MEMORY_LIMIT (like `memory`)"
         case .htaccessRegenerate: return "write WordPress's own .htaccess block again (like `htaccess regenerate`)"
         case .removeMaintenance: return "remove the .maintenance file (a copy stays in the journal)"
@@ -172,7 +172,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         }
     }
 
-    /// The outcomes besides `failed`. `skipped`: the person declined, or --dry-run could not show it.
+    /// The outcomes besides `failed`. `skipped`: the person declined, or --dry-run only described it.
     public var outcomes: [String] {
         switch self {
         case .bisectPlugins: return ["culprits-found", "not-broken", "not-a-plugin-problem", "inconclusive", "skipped"]

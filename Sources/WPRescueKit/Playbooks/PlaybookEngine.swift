@@ -156,6 +156,11 @@ public final class PlaybookEngine {
         PlaybookTemplate.render(text, lookup: lookup)
     }
 
+    /// In parameters a value not found is empty, never a word that could pass for a slug.
+    private func renderParameter(_ text: String) -> String {
+        PlaybookTemplate.render(text) { lookup($0) ?? "" }
+    }
+
     private func lookup(_ placeholder: PlaybookTemplate.Placeholder) -> String? {
         if placeholder.step == PlaybookTemplate.siteStep { return environment.siteValues[placeholder.value] }
         guard let result = results[placeholder.step] else { return nil }
@@ -173,19 +178,21 @@ public final class PlaybookEngine {
             if case .slugs? = spec?.kind { isList = true }
             // A placeholder standing for several slugs ("a, b", as bisect reports culprits) becomes several items.
             func items(_ text: String) -> [String] {
-                let filled = render(text)
+                let filled = renderParameter(text)
                 guard filled != text else { return [text] }
                 return filled.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
             let rendered: PlaybookParameters.Value
             switch value {
             case .text(let text):
-                rendered = isList && text != render(text) ? .list(items(text)) : .text(render(text))
+                rendered = isList && text != renderParameter(text) ? .list(items(text)) : .text(renderParameter(text))
             case .list(let list):
                 rendered = .list(list.flatMap(items))
             case .flag:
                 rendered = value
             }
+            // An optional list whose placeholders found nothing (no plugin named in the log) is left out.
+            if case .list(let list) = rendered, list.isEmpty, spec?.required == false { continue }
             if let spec, value != rendered,
                PlaybookParameterRule.problem(with: rendered, kind: spec.kind) != nil {
                 throw PlaybookRunError.unsafeParameter(file: playbook.file, line: step.line, step: step.id, parameter: name,

@@ -230,7 +230,7 @@ public enum PlaybookParser {
                         throw error(at: key, .unknownParameter(name, owner: owner, known: specs.map(\.name)))
                     }
                     let value = try parameterValue(valueNode, spec: spec, owner: owner)
-                    switch PlaybookParameterRule.problem(with: PlaybookParameterRule.withPlaceholdersStubbed(value), kind: spec.kind) {
+                    switch PlaybookParameterRule.problem(with: PlaybookParameterRule.withPlaceholdersStubbed(value, kind: spec.kind), kind: spec.kind) {
                     case nil: break
                     case .outsideSite?: throw error(at: valueNode, .pathOutsideSite(name, owner: owner, value: describe(value)))
                     case .invalid(let expected)?:

@@ -146,10 +146,20 @@ enum PlaybookParameterRule {
         return !path.split(separator: "/").contains("..")
     }
 
-    /// The value with placeholders replaced by a plain word, for checking what was written.
-    static func withPlaceholdersStubbed(_ value: PlaybookParameters.Value) -> PlaybookParameters.Value {
+    /// The value with each placeholder replaced by a sample the kind accepts, so what was
+    /// written around the placeholders is checked (`../{{x.y}}` is still refused) and the
+    /// filled-in value is checked at run time.
+    static func withPlaceholdersStubbed(_ value: PlaybookParameters.Value, kind: PlaybookParameterSpec.Kind) -> PlaybookParameters.Value {
+        let sample: String
+        switch kind {
+        case .dropIn: sample = "object-cache.php"
+        case .size: sample = "256M"
+        case .constant: sample = "WP_HOME"
+        case .minutes: sample = "60"
+        case .text, .path, .page, .slug, .slugs, .flag: sample = "placeholder"
+        }
         func stub(_ text: String) -> String {
-            PlaybookTemplate.render(text) { _ in "placeholder" }
+            PlaybookTemplate.render(text) { _ in sample }
         }
         switch value {
         case .text(let text): return .text(stub(text))

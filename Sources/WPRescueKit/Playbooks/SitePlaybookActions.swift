@@ -76,6 +76,7 @@ extension SitePlaybookTools {
         let suspects = named + recentSuspects(candidates).filter { !named.contains($0) }
         var evidence = ["Bisecting \(candidates.count) plugins against \(pages.joined(separator: ", "))"
             + (suspects.isEmpty ? "." : "; trying first: \(suspects.joined(separator: ", ")).")]
+        progress(evidence[0])
         if options.dryRun {
             evidence.append("Dry run: would move plugins in and out of \(Quarantine.folderName) while probing; nothing was changed.")
             return PlaybookStepResult(outcome: "skipped", evidence: evidence, values: values)
@@ -168,12 +169,16 @@ extension SitePlaybookTools {
                               extra: extra, values: ["file": relative(file)])
     }
 
+    /// Puts back what `debug-on` (or `wprescue debug on`) replaced. Unlike `wprescue debug off`,
+    /// with no such record it leaves the settings alone: a playbook's tidy-up step must not
+    /// switch off a log the site's owner turned on for their own reasons.
     func debugOff() throws -> PlaybookStepResult {
         let config = try SiteConfig.read(site)
-        // Without a record of the earlier settings, "off" means WordPress's defaults, as `debug off` does.
-        let snapshot = try debugMemory.load() ?? DebugSettings(entries: DebugSettings.constantNames.map {
-            DebugSettings.Entry(name: $0, valueSource: $0 == "WP_DEBUG" ? "false" : nil)
-        })
+        guard let snapshot = try debugMemory.load() else {
+            return PlaybookStepResult(outcome: "unchanged", evidence: [
+                "wprescue did not turn the error log on, so the debug settings stay as they are.",
+            ], values: ["operation": ""])
+        }
         let result = try editConfig(from: config, to: try config.restoring(snapshot), changing: DebugSettings.constantNames,
                                     summary: "Debug log off")
         if !options.dryRun { try debugMemory.clear() }

@@ -135,6 +135,9 @@ extension SitePlaybookTools {
         var values = ["file": shown, "logging": logging ? "on" : "off", "plugin": "", "theme": "", "dropin": "", "last-fatal": ""]
         guard let status = try site.fileSystem.status(path), status.kind == .file else {
             evidence.append("There is no log at \(shown).")
+            guard logging else { return PlaybookStepResult(outcome: "logging-off", evidence: evidence, values: values) }
+            evidence.append("If the site has failed since logging was turned on, the server keeps PHP's errors in a log of its own "
+                + "(a host can pin error_log so WordPress cannot move it); the hosting panel's PHP error log has them.")
             return PlaybookStepResult(outcome: "no-log", evidence: evidence, values: values)
         }
         let offset = status.size > UInt64(DebugLogScan.tailBytes) ? status.size - UInt64(DebugLogScan.tailBytes) : 0

@@ -120,14 +120,19 @@ public final class SitePlaybookTools {
         return (operation, described)
     }
 
-    /// The outcome and values of an action that applied `plan`.
+    /// The outcome and values of an action that applied `plan`. A dry run ends `skipped`: the
+    /// change was only described, and the checks after it will see the site unchanged.
     func actionResult(_ plan: ChangePlan, extra: [String] = [], values: [String: String] = [:]) throws -> PlaybookStepResult {
+        var values = values
+        values["operation"] = values["operation"] ?? ""
         guard !plan.isEmpty else { return PlaybookStepResult(outcome: "unchanged", evidence: extra, values: values) }
         let (operation, lines) = try apply(plan)
-        var values = values
         values["operation"] = operation ?? ""
-        let note = options.dryRun ? ["Dry run: nothing was changed."] : operation.map { ["Journaled as operation \($0)."] } ?? []
-        return PlaybookStepResult(outcome: "done", evidence: lines + extra + note, values: values)
+        if options.dryRun {
+            return PlaybookStepResult(outcome: "skipped", evidence: lines + extra + ["Dry run: nothing was changed."], values: values)
+        }
+        return PlaybookStepResult(outcome: "done", evidence: lines + extra + (operation.map { ["Journaled as operation \($0)."] } ?? []),
+                                  values: values)
     }
 
     /// Waits until `settle` seconds have passed since the last change.

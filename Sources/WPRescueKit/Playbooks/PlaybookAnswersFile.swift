@@ -14,7 +14,7 @@ extension PlaybookAnswers {
             throw reader.syntaxError(error)
         }
         guard let root else { return PlaybookAnswers(takeDefaults: takeDefaults) }
-        guard let mapping = root.mapping else { throw reader.error(at: root, .notAMapping("An answers file")) }
+        guard let mapping = root.mapping else { throw reader.error(at: root, .notAMapping("an answers file")) }
         var scripted: [String: Int] = [:]
         for (key, value) in mapping {
             let id = key.string ?? "?"

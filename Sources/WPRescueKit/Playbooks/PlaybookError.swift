@@ -58,7 +58,7 @@ public struct PlaybookFileError: Error, Equatable, LocalizedError {
             case .notAMapping(let what):
                 return "\(what) must be a mapping of `key: value` lines."
             case .missingKey(let key, let what):
-                return "\(what) needs a `\(key):` entry."
+                return "\(what) needs an entry `\(key):`."
             case .unknownKey(let key, let what, let allowed):
                 return "`\(key)` is not allowed in \(what); it takes \(list(allowed))."
             case .wrongType(let key, let expected):
@@ -112,9 +112,9 @@ public struct PlaybookFileError: Error, Equatable, LocalizedError {
             case .unknownPlaceholderValue(let value, let step, let known):
                 return "the step `\(step)` has no value `\(value)`; it has \(list(known))."
             case .fallsOffTheEnd(let id):
-                return "the run can continue past the last step (`\(id)`): end the playbook with an `end` or `goto` step."
+                return "the run can continue past this last step\(named(id)): end the playbook with an `end` or `goto` step."
             case .unreachable(let id):
-                return "no path through the playbook reaches the step `\(id)`: remove it or point a branch at it."
+                return "no path through the playbook reaches this step\(named(id)): remove it or point a branch at it."
             case .answerForUnknownStep(let id):
                 return "the playbook has no step `\(id)` to answer."
             case .answerForStepWithoutQuestion(let id, let kind):
@@ -124,6 +124,11 @@ public struct PlaybookFileError: Error, Equatable, LocalizedError {
             case .answerUnreadable(let id, let value):
                 return "the answer `\(value)` for `\(id)` must be a choice number, or yes or no."
             }
+        }
+
+        /// " (`id`)" for a step with an id of its own, nothing for one known only by its line.
+        private func named(_ id: String) -> String {
+            id.hasPrefix("#") ? "" : " (`\(id)`)"
         }
 
         private func list(_ items: [String]) -> String {

@@ -32,11 +32,11 @@ public enum PlaybookParser {
         } catch let error as YamlError {
             throw reader.syntaxError(error)
         }
-        guard let root, let mapping = root.mapping else { throw reader.error(at: root, .notAMapping("A playbook")) }
+        guard let root, let mapping = root.mapping else { throw reader.error(at: root, .notAMapping("a playbook")) }
         try reader.onlyKeys(topLevelKeys, in: mapping, what: "a playbook")
-        let title = try reader.requiredText("title", in: mapping, at: root, what: "A playbook")
-        let symptom = try reader.requiredText("symptom", in: mapping, at: root, what: "A playbook")
-        guard let stepsNode = mapping["steps"] else { throw reader.error(at: root, .missingKey("steps", in: "A playbook")) }
+        let title = try reader.requiredText("title", in: mapping, at: root, what: "a playbook")
+        let symptom = try reader.requiredText("symptom", in: mapping, at: root, what: "a playbook")
+        guard let stepsNode = mapping["steps"] else { throw reader.error(at: root, .missingKey("steps", in: "a playbook")) }
         guard let sequence = stepsNode.sequence, !sequence.isEmpty else { throw reader.error(at: stepsNode, .noSteps) }
 
         var steps: [PlaybookStep] = []
@@ -52,7 +52,7 @@ public enum PlaybookParser {
             textsToCheck += parsed.texts
         }
         let playbook = Playbook(name: name, title: title, symptom: symptom, file: file, steps: steps)
-        try Linker(playbook: playbook, file: file).check(texts: textsToCheck)
+        try Linker(playbook: playbook, file: file, source: TextLines.split(text)).check(texts: textsToCheck)
         return playbook
     }
 
@@ -69,8 +69,12 @@ public enum PlaybookParser {
 
         func syntaxError(_ error: YamlError) -> PlaybookFileError {
             switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return PlaybookFileError(file: file, line: mark.line, problem: .syntax(problem))
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                // libyaml notices an unclosed quote or bracket only at the end of the file; the
+                // context says where the construct began, which is where the mistake is.
+                guard let context else { return PlaybookFileError(file: file, line: mark.line, problem: .syntax(problem)) }
+                return PlaybookFileError(file: file, line: context.mark.line, problem: .syntax("\(context.text), \(problem)"))
             case .reader(let problem, _, _, _):
                 return PlaybookFileError(file: file, line: 1, problem: .syntax(problem))
             case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
@@ -104,7 +108,7 @@ public enum PlaybookParser {
         }
 
         func step(_ node: Node, position: Int) throws -> (step: PlaybookStep, texts: [(text: String, line: Int)]) {
-            guard let mapping = node.mapping else { throw error(at: node, .notAMapping("A step")) }
+            guard let mapping = node.mapping else { throw error(at: node, .notAMapping("a step")) }
             let kinds = mapping.keys.compactMap(\.string).filter(PlaybookParser.stepKinds.contains)
             guard let keyword = kinds.first else {
                 // A key that is neither a step kind nor a common key is most likely a misspelt kind.
@@ -157,7 +161,7 @@ public enum PlaybookParser {
                     choices.append(choice)
                 }
                 guard let defaultNode = mapping["default"] else {
-                    throw error(at: node, .missingKey("default", in: "An `ask` step (the answer --yes takes)"))
+                    throw error(at: node, .missingKey("default", in: "an `ask` step (the answer --yes takes)"))
                 }
                 guard let defaultChoice = defaultNode.scalar.flatMap({ Int($0.string) }) else {
                     throw error(at: defaultNode, .wrongType("default", expected: "the number of a choice"))
@@ -191,7 +195,7 @@ public enum PlaybookParser {
                 let summary = try text(body, key: "end")
                 texts.append((summary, line(body)))
                 guard let statusNode = mapping["status"] else {
-                    throw error(at: node, .missingKey("status", in: "An `end` step (resolved, unresolved or escalated)"))
+                    throw error(at: node, .missingKey("status", in: "an `end` step (resolved, unresolved or escalated)"))
                 }
                 let statusText = try text(statusNode, key: "status")
                 guard let status = PlaybookEndStatus(rawValue: statusText) else { throw error(at: statusNode, .unknownStatus(statusText)) }
@@ -204,7 +208,7 @@ public enum PlaybookParser {
             if node.scalar != nil { return PlaybookChoice(label: try text(node, key: "choices")) }
             guard let mapping = node.mapping else { throw error(at: node, .wrongType("choices", expected: "a list of answers")) }
             try onlyKeys(["label", "goto"], in: mapping, what: "a choice")
-            guard let label = mapping["label"] else { throw error(at: node, .missingKey("label", in: "A choice")) }
+            guard let label = mapping["label"] else { throw error(at: node, .missingKey("label", in: "a choice")) }
             return PlaybookChoice(label: try text(label, key: "label"), goto: try mapping["goto"].map { try text($0, key: "goto") })
         }
 
@@ -290,6 +294,14 @@ public enum PlaybookParser {
     struct Linker {
         let playbook: Playbook
         let file: String
+        /// The file's lines, to point at the line of a placeholder inside a text of several lines.
+        let source: [String]
+
+        /// The line at or after `line` (where the text starts) that contains `needle`.
+        func line(of needle: String, from line: Int) -> Int {
+            guard line >= 1, line <= source.count else { return line }
+            return (line...source.count).first { source[$0 - 1].contains(needle) } ?? line
+        }
 
         func error(line: Int, _ problem: PlaybookFileError.Problem) -> PlaybookFileError {
             PlaybookFileError(file: file, line: line, problem: problem)
@@ -316,8 +328,9 @@ public enum PlaybookParser {
             for piece in PlaybookTemplate.pieces(of: text) {
                 switch piece {
                 case .literal: continue
-                case .malformed(let raw): throw error(line: line, .malformedPlaceholder(raw))
+                case .malformed(let raw): throw error(line: self.line(of: raw, from: line), .malformedPlaceholder(raw))
                 case .placeholder(let placeholder):
+                    let line = self.line(of: "\(placeholder.step).\(placeholder.value)", from: line)
                     if placeholder.step == PlaybookTemplate.siteStep {
                         guard PlaybookTemplate.siteValues.contains(placeholder.value) else {
                             throw error(line: line, .unknownPlaceholderValue(placeholder.value, step: placeholder.step, known: PlaybookTemplate.siteValues))

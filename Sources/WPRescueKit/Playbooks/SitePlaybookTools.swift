@@ -168,7 +168,7 @@ public enum PlaybookSiteGuard {
         // The quarantine sits beside each folder extensions are moved out of.
         let folders = [layout.root, layout.contentDirectory] + homes + homes.map(quarantine.root(beside:))
             + [SitePath.join(layout.contentDirectory, Quarantine.folderName)]
-        // A folder itself is not fair game (moving wp-content away), only what is inside it.
+        // Only what is inside these folders, never one of them as a whole (the site's root moved away).
         return folders.contains { folder in path != SitePath.normalize(folder) && SitePath.isInside(path, root: folder) }
     }
 }

@@ -23,6 +23,7 @@ public struct WPRescueCommand: ParsableCommand {
             HtaccessCommand.self,
             MaintenanceCommand.self,
             LogCommand.self,
+            PlaybookCommand.self,
             HistoryCommand.self,
             DBCommand.self,
             UndoCommand.self,

@@ -121,7 +121,11 @@ final class TerminalPlaybookEnvironment: PlaybookEnvironment {
     func answer(_ prompt: PlaybookPrompt, preset: PlaybookPresetAnswer?) throws -> Int {
         terminal.line()
         switch prompt.kind {
-        case .question, .confirmation: terminal.paragraph(terminal.styled("? ", .cyan) + prompt.text)
+        case .question, .confirmation:
+            // Wrapped before colouring, so the escape codes do not count towards the width.
+            for (index, line) in TextLines.split("? " + prompt.text).flatMap({ PlaybookTerminal.wrap($0, width: terminal.width) }).enumerated() {
+                terminal.line(index == 0 ? terminal.styled("?", .cyan) + String(line.dropFirst()) : line)
+            }
         case .instruction:
             terminal.line(terminal.styled("Your turn:", .cyan))
             terminal.paragraph(prompt.text, indent: "  ")

@@ -37,6 +37,16 @@ struct ShippedPlaybookTests {
         }
     }
 
+    @Test(arguments: expected)
+    func `a playbook says what to do when it cannot load the site, before changing anything`(name: String) throws {
+        let playbook = try PlaybookLibrary(folder: Self.folder).load(name)
+        let firstProbe = try #require(playbook.steps.first { step in
+            if case .check(.probe, _, _) = step.kind { return true }
+            return false
+        })
+        #expect(firstProbe.branches.contains { $0.outcome == "failed" }, "\(name): its first probe needs an `on: {failed: …}` branch")
+    }
+
     @Test func `the README documents every check, action and outcome`() throws {
         let readme = try String(contentsOfFile: Self.folder + "/README.md", encoding: .utf8)
         for check in PlaybookCheck.allCases {

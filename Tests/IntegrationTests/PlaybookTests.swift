@@ -115,8 +115,10 @@ struct PlaybookTests {
         #expect(run.status == "resolved")
         #expect(run.outcome("probe") == "critical-error")
         #expect(run.outcome("turn-log-on") == "done")
-        #expect(run.outcome("bisect") == "culprits-found")
-        #expect(run.value("bisect", "culprits") == "plugin-fatal")
+        // With the log on, PHP writes the fatal error down and the log names the plugin: no bisection needed.
+        #expect(run.outcome("disable-named") == "done", "the log named the plugin")
+        #expect(run.outcome("verify-plugin") == "healthy")
+        #expect(run.outcome("bisect") == nil, "no bisection when the log says which plugin")
         #expect(!fileExists("wp-content/plugins/plugin-fatal"))
         #expect(fileExists("wp-content/wprescue-quarantine/plugins/plugin-fatal"))
         #expect(fileExists("wp-content/plugins/filler-01"))

@@ -33,25 +33,13 @@ struct BisectCommand: SiteCommand {
     @Option(name: .long, help: ArgumentHelp("move: switch plugins by moving them (what you would do over FTP). header: move nothing while searching; a temporary must-use plugin hides plugins only from wprescue's own requests, which carry a secret token, so visitors see no change until the end.", valueName: "move|header"))
     var method: String = "move"
 
-    @Option(name: .long, help: "Seconds between two looks that must agree after files move (PHP opcache revalidates every 2 s by default; 0 trusts one look).")
-    var settle: Double = 2.1
-
-    @Option(name: .long, parsing: .upToNextOption, help: "Seconds to wait before looking again at a 502/503/504 or timeout (one value per repeat).")
-    var confirmDelays: [Double] = [1, 3]
-
-    /// A 502 from load usually clears within seconds; two confirmations a few seconds apart
-    /// keep the wrong-culprit rate under 0.1% in the benchmark without making a real 502 slow.
-    var policy: BisectPolicy { BisectPolicy(transientConfirmations: confirmDelays.count, retryDelays: confirmDelays) }
+    @OptionGroup var timing: SearchTimingOptions
 
     func validate() throws {
         if SiteBisection.Method(rawValue: method) == nil { throw ValidationError("--method takes move or header.") }
         if method == "header" && (includeMu || includeDropins) {
             throw ValidationError("--method header hides regular plugins only; must-use plugins and drop-ins need --method move.")
         }
-        if confirmDelays.isEmpty || confirmDelays.contains(where: { $0 < 0 }) {
-            throw ValidationError("--confirm-delays takes one or more seconds, each 0 or more.")
-        }
-        if settle < 0 { throw ValidationError("--settle must be 0 or more seconds.") }
     }
 
     func execute(_ context: CommandContext) throws {
@@ -64,8 +52,8 @@ struct BisectCommand: SiteCommand {
         if includeMu { options.kinds.insert(.mustUse) }
         if includeDropins { options.kinds.insert(.dropIn) }
         options.restore = restore
-        options.settle = settle
-        options.policy = policy
+        options.settle = timing.settle
+        options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.chooseToDisable = { set in (try? chooseToDisable(set, console: console)) ?? set }
         let bisection = SiteBisection(site: site, prober: probe.prober(), urls: urls, options: options)

@@ -114,16 +114,7 @@ struct PlaybookCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Scripted answers: a YAML or JSON map of step id to choice number or yes/no.", valueName: "file"))
         var answers: String?
 
-        @Option(name: .long, help: "Seconds to wait after a change before probing (PHP's opcache revalidates every 2 s by default).")
-        var settle: Double = 2.1
-
-        @Option(name: .long, parsing: .upToNextOption, help: "Seconds to wait before looking again at a 502/503/504 or timeout (one value per repeat).")
-        var confirmDelays: [Double] = [1, 3]
-
-        func validate() throws {
-            if settle < 0 { throw ValidationError("--settle must be 0 or more seconds.") }
-            if confirmDelays.contains(where: { $0 < 0 }) { throw ValidationError("--confirm-delays takes seconds, each 0 or more.") }
-        }
+        @OptionGroup var timing: SearchTimingOptions
 
         func execute(_ context: CommandContext) throws {
             let console = context.console
@@ -145,8 +136,8 @@ struct PlaybookCommand: ParsableCommand {
             var options = SitePlaybookTools.Options()
             options.dryRun = global.dryRun
             options.command = CommandContext.commandLine
-            options.settle = settle
-            options.confirmDelays = confirmDelays
+            options.settle = timing.settle
+            options.confirmDelays = timing.confirmDelays
             let tools = SitePlaybookTools(site: site, prober: probe.prober(), pages: pages, home: home,
                                           debugMemory: DebugSnapshotStore(state: site.journal.state), options: options,
                                           recentSuspects: { SiteBisection.recentlyChanged($0) })

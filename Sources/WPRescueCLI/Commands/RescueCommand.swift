@@ -25,15 +25,7 @@ struct RescueCommand: SiteCommand {
     @Option(name: .long, help: "Write an incident report (Markdown: verdicts, changes, timeline, how to undo) to this file.")
     var report: String?
 
-    @Option(name: .long, help: "Seconds between two looks that must agree after files move (PHP opcache); 0 trusts one look.")
-    var settle: Double = 2.1
-
-    @Option(name: .long, parsing: .upToNextOption, help: "Seconds to wait before looking again at a 502/503/504 or timeout.")
-    var confirmDelays: [Double] = [1, 3]
-
-    func validate() throws {
-        if settle < 0 || confirmDelays.contains(where: { $0 < 0 }) { throw ValidationError("--settle and --confirm-delays take 0 or more seconds.") }
-    }
+    @OptionGroup var timing: SearchTimingOptions
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
@@ -54,8 +46,8 @@ struct RescueCommand: SiteCommand {
         var options = Rescuer.Options()
         options.urls = urls
         options.serverLogs = serverLog
-        options.settle = settle
-        options.policy = BisectPolicy(transientConfirmations: confirmDelays.count, retryDelays: confirmDelays)
+        options.settle = timing.settle
+        options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(site, expectedURL: urls.first) }
         let delegate = TerminalRescueDelegate(console: console, assumeYes: global.yes)

@@ -164,3 +164,18 @@ extension TestbedSuites.BisectOnTestbedTests {
         #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
     }
 }
+
+extension TestbedSuites.BisectOnTestbedTests {
+    @Test func `--include-theme finds a broken theme by swapping it on wprescue's requests only`() throws {
+        try testbed.inject("many-plugins", "8", "theme-fatal")
+        let broken = try TreeSnapshot(of: testbed.sitePath)
+        let (json, result) = try bisect(["--method", "header", "--include-theme"])
+        #expect(result.status == 2, "the theme stays in place, so the site is still broken: \(result.standardError)")
+        #expect(json["culprits"] as? [[String]] == [["(active theme)"]])
+        #expect(json["disabled"] as? [String] == [])
+        #expect(try TreeSnapshot(of: testbed.sitePath) == broken, "nothing moved: the theme switch is the owner's call")
+        let moving = try cli.run(["--site", testbed.sitePath, "bisect", "--include-theme", "--url", testbed.nginxURL + "/"])
+        #expect(moving.status == 1)
+        #expect(moving.standardError.contains("--include-theme needs --method header"))
+    }
+}

@@ -27,6 +27,9 @@ struct BisectCommand: SiteCommand {
     @Flag(name: .long, help: "Include drop-ins (object-cache.php, advanced-cache.php, ...).")
     var includeDropins = false
 
+    @Flag(name: .long, help: "Also test the active theme (with --method header: it is swapped for a bundled Twenty* theme on wprescue's requests only).")
+    var includeTheme = false
+
     @Flag(name: .long, help: "Put every plugin back at the end instead of leaving the culprits disabled.")
     var restore = false
 
@@ -49,6 +52,7 @@ struct BisectCommand: SiteCommand {
         var options = SiteBisection.Options()
         options.keep = keep
         options.method = SiteBisection.Method(rawValue: method) ?? .move
+        options.includeTheme = includeTheme
         if includeMu { options.kinds.insert(.mustUse) }
         if includeDropins { options.kinds.insert(.dropIn) }
         options.restore = restore
@@ -101,9 +105,12 @@ struct BisectCommand: SiteCommand {
                 console.line(set.count == 1 ? "Culprit: \(set[0]) breaks the site on its own."
                                             : "Culprits: \(set.joined(separator: " + ")) break the site only together (a conflict).")
             }
+            if sets.joined().contains(HeaderBisectOracle.themeCandidate) {
+                console.line("The active theme breaks the site: with a bundled default theme it works. Switch themes in wp-admin → Appearance → Themes, or update or fix the theme; wprescue leaves the theme in place.")
+            }
             if restore {
                 console.line("Every plugin was put back (--restore); the site is broken again.")
-            } else {
+            } else if !outcome.disabled.isEmpty {
                 console.line("Left disabled: \(outcome.disabled.joined(separator: ", ")); every other plugin is back. Site now: \(outcome.finalVerdict?.rawValue ?? "unknown").")
                 console.line("Next: update the plugin, or replace it, and report the error to its author (the site's debug.log has the details). "
                     + PluginsCommand.activeListNote)

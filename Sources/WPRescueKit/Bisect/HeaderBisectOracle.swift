@@ -7,6 +7,10 @@ import Foundation
 /// written, rewritten and removed as steps of the bisection's journaled operation.
 public final class HeaderBisectOracle: BisectOracle {
     public static let headerName = "X-WPRescue-Bisect"
+    /// The candidate name that stands for "the active theme": disabled, it is swapped for
+    /// `fallbackTheme` on token-bearing requests (nothing is moved: an active theme moved
+    /// away leaves visitors a blank page).
+    public static let themeCandidate = "(active theme)"
 
     private let fileSystem: SiteFileSystem
     private let operation: JournalOperationWriter
@@ -20,11 +24,14 @@ public final class HeaderBisectOracle: BisectOracle {
     private let folder: String
     private var createdFolder = false
     private var written = false
+    private let fallbackTheme: String?
     public private(set) var looks: [SiteBisectOracle.Look] = []
 
     /// `prober` must be built with `headers` from `requestHeaders(token:)`.
     public init(site: Site, candidates: [Extension], operation: JournalOperationWriter, prober: Prober, token: String,
-                urls: [String], settle: TimeInterval, observe: @escaping (SiteBisectOracle.Look) -> Void = { _ in }) {
+                urls: [String], settle: TimeInterval, fallbackTheme: String? = nil,
+                observe: @escaping (SiteBisectOracle.Look) -> Void = { _ in }) {
+        self.fallbackTheme = fallbackTheme
         self.fileSystem = site.fileSystem
         self.operation = operation
         self.prober = prober
@@ -70,7 +77,9 @@ public final class HeaderBisectOracle: BisectOracle {
             createdFolder = true
         }
         let hidden = candidates.filter { !enabled.contains($0.slug) }.compactMap(\.pluginFile)
-        try operation.apply(.write(path: pluginPath, contents: Data(Self.source(token: token, hidden: hidden).utf8)))
+        let swapTheme = candidates.contains { $0.slug == Self.themeCandidate } && !enabled.contains(Self.themeCandidate)
+        try operation.apply(.write(path: pluginPath, contents: Data(Self.source(token: token, hidden: hidden,
+                                                                                  theme: swapTheme ? fallbackTheme : nil).utf8)))
         written = true
     }
 
@@ -81,9 +90,15 @@ public final class HeaderBisectOracle: BisectOracle {
         written = false
     }
 
-    static func source(token: String, hidden: [String]) -> String {
-        let list = hidden.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
-            .joined(separator: ", ")
+    static func source(token: String, hidden: [String], theme: String? = nil) -> String {
+        func quoted(_ text: String) -> String {
+            "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }
+        let list = hidden.map(quoted).joined(separator: ", ")
+        let themeSwap = theme.map { name in
+            "\tadd_filter( 'pre_option_template', static function () { return \(quoted(name)); } );\n"
+                + "\tadd_filter( 'pre_option_stylesheet', static function () { return \(quoted(name)); } );\n"
+        } ?? ""
         return """
             <?php
             /*
@@ -102,7 +117,7 @@ public final class HeaderBisectOracle: BisectOracle {
             \t};
             \tadd_filter( 'option_active_plugins', $wprescue_filter, PHP_INT_MAX );
             \tadd_filter( 'site_option_active_sitewide_plugins', $wprescue_filter, PHP_INT_MAX );
-            \tif ( ! headers_sent() ) {
+            \(themeSwap)            \tif ( ! headers_sent() ) {
             \t\theader( 'Cache-Control: no-store' );
             \t}
             }

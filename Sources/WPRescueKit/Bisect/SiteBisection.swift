@@ -15,6 +15,8 @@ public struct SiteBisection {
     public struct Options {
         public var method = Method.move
         public var keep: [String] = []
+        /// Also test the active theme (header method only): swapped for an installed default theme.
+        public var includeTheme = false
         public var kinds: Set<Extension.Kind> = [.plugin]
         public var restore = false
         public var settle: TimeInterval = 2.1
@@ -56,11 +58,26 @@ public struct SiteBisection {
         self.options = options
     }
 
-    /// The enabled extensions of the chosen kinds, minus the kept ones.
+    /// The enabled extensions of the chosen kinds, minus the kept ones, and the active theme
+    /// as one more candidate when asked.
     public func candidates() throws -> [Extension] {
         let installed = try site.catalog.all(kinds: options.kinds)
         _ = try ExtensionSwitch.select(options.keep, from: installed, kindName: "plugin")
-        return installed.filter { $0.state == .enabled && !options.keep.contains($0.slug) }
+        var chosen = installed.filter { $0.state == .enabled && !options.keep.contains($0.slug) }
+        if options.includeTheme {
+            guard options.method == .header else { throw HeaderMethodFailure.themeNeedsHeader }
+            chosen.append(Extension(slug: HeaderBisectOracle.themeCandidate, kind: .theme, state: .enabled, name: "the active theme",
+                                    version: nil, path: site.layout.themeDirectory, counterpartPath: site.layout.themeDirectory,
+                                    modified: .distantPast))
+        }
+        return chosen
+    }
+
+    /// The theme the active one is swapped for: WordPress's newest bundled Twenty* theme installed.
+    func fallbackTheme() throws -> String {
+        let themes = try site.catalog.extensions(of: .theme).filter { $0.state == .enabled && $0.slug.hasPrefix("twenty") }
+        guard let newest = themes.map(\.slug).sorted().last else { throw HeaderMethodFailure.noDefaultTheme }
+        return newest
     }
 
     /// Recently changed plugins first: an update is the usual reason a site breaks. Only
@@ -75,21 +92,24 @@ public struct SiteBisection {
     public func run(suspects: [String], observe: @escaping (SiteBisectOracle.Look) -> Void) throws -> Outcome {
         let candidates = try candidates()
         guard !candidates.isEmpty else { throw Failure.noCandidates }
-        if options.method == .header, let noFile = candidates.first(where: { $0.kind != .plugin || $0.pluginFile == nil }) {
+        if options.method == .header,
+           let noFile = candidates.first(where: { ($0.kind != .plugin || $0.pluginFile == nil) && $0.slug != HeaderBisectOracle.themeCandidate }) {
             throw HeaderMethodFailure.unsupported(noFile.slug)
         }
+        let fallback = options.includeTheme ? try fallbackTheme() : nil
         let started = Date()
         let operation = try site.journal.begin(command: options.command, summary: "Bisect \(candidates.count) plugins")
         do {
             let known = Set(candidates.map(\.slug))
-            let moving = SiteBisectOracle(catalog: site.catalog, candidates: candidates, operation: operation, prober: prober,
-                                          urls: urls, settle: options.settle, observe: observe)
+            // The active theme is never moved (a blank page for visitors): only swapped by the header method.
+            let moving = SiteBisectOracle(catalog: site.catalog, candidates: candidates.filter { $0.slug != HeaderBisectOracle.themeCandidate },
+                                          operation: operation, prober: prober, urls: urls, settle: options.settle, observe: observe)
             let token = HeaderBisectOracle.newToken()
             var headerOptions = prober.options
             headerOptions.headers.merge(HeaderBisectOracle.requestHeaders(token: token)) { _, new in new }
             let hiding = HeaderBisectOracle(site: site, candidates: candidates, operation: operation,
                                             prober: Prober(fetcher: prober.fetcher, options: headerOptions), token: token,
-                                            urls: urls, settle: options.settle, observe: observe)
+                                            urls: urls, settle: options.settle, fallbackTheme: fallback, observe: observe)
             let oracle: BisectOracle = options.method == .move ? moving : hiding
             let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects.filter(known.contains),
                                             policy: options.policy)
@@ -98,9 +118,11 @@ public struct SiteBisection {
             if case .culpritsFound(let sets) = result.conclusion, !options.restore {
                 for set in sets { disable.formUnion(set.count == 1 ? set : options.chooseToDisable(set)) }
             }
-            // The end state is real moves in both methods: the culprits go to the quarantine.
+            // The end state is real moves in both methods: the culprit plugins go to the quarantine.
+            // A culprit theme stays where it is: switching themes is the owner's call in wp-admin.
+            disable.remove(HeaderBisectOracle.themeCandidate)
             if options.method == .header { try hiding.removePlugin() }
-            try moving.arrange(enabled: known.subtracting(disable))
+            try moving.arrange(enabled: known.subtracting(disable).subtracting([HeaderBisectOracle.themeCandidate]))
             if disable.isEmpty { try moving.removeEmptyFolders() }
             let verdict = !disable.isEmpty || options.restore ? moving.stableReport().verdict : nil
             let disabled = candidates.map(\.slug).filter(disable.contains)
@@ -123,8 +145,14 @@ public struct SiteBisection {
 
     public enum HeaderMethodFailure: Error, LocalizedError {
         case unsupported(String)
+        case themeNeedsHeader
+        case noDefaultTheme
         public var errorDescription: String? {
             switch self {
+            case .themeNeedsHeader:
+                return "--include-theme needs --method header: an active theme moved away leaves visitors a blank page, so wprescue tests it by swapping it for a default theme on its own requests only."
+            case .noDefaultTheme:
+                return "--include-theme needs a bundled Twenty* theme installed to compare the active theme with; install one (e.g. twentytwentythree)."
             case .unsupported(let slug):
                 return "The header method can only hide regular plugins WordPress activates by file; \(slug) is not one. Use --method move, or --keep \(slug)."
             }

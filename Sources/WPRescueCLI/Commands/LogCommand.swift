@@ -50,7 +50,7 @@ struct LogCommand: SiteCommand {
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
-        let path = try file ?? LogCommand.debugLogPath(of: site)
+        let path = file ?? SiteLogs.debugLogPath(of: site, config: try? SiteConfig.read(site))
         var options = LogReadOptions(maxBytes: UInt64(LogCommand.bytes(maxBytes) ?? 16 << 20))
         options.since = since.flatMap { LogCommand.date($0) }
         options.minimumLevel = level.flatMap(LogLevel.init(rawValue:))
@@ -114,14 +114,6 @@ struct LogCommand: SiteCommand {
 
     static func source(_ attribution: LogAttribution) -> String {
         attribution.source.name.map { "\(attribution.source.typeName) \($0)" } ?? attribution.source.typeName
-    }
-
-    /// WP_DEBUG_LOG when it names a file, else wp-content/debug.log.
-    static func debugLogPath(of site: Site) throws -> String {
-        if let config = try? SiteConfig.read(site), let path = config.value(of: "WP_DEBUG_LOG")?.stringValue, !path.isEmpty {
-            return path.hasPrefix("/") ? path : SitePath.join(site.layout.root, path)
-        }
-        return SitePath.join(site.layout.contentDirectory, "debug.log")
     }
 
     static let timeFormatter: DateFormatter = {

@@ -56,10 +56,7 @@ public struct Diagnostician {
 
     /// The debug log plus the server logs given or found readable.
     private func logPaths(config: WPConfigFile?) -> [String] {
-        var paths = [SiteLogs.debugLogPath(of: site, config: config)] + options.serverLogs
-        if options.searchServerLogs { paths += SiteLogs.usualServerLogs(for: site) }
-        var seen = Set<String>()
-        return paths.filter { seen.insert($0).inserted && ((try? site.fileSystem.isFile($0)) ?? false) }
+        SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs, searchUsualPlaces: options.searchServerLogs)
     }
 
     static func finding(for report: Prober.Report) -> Finding {

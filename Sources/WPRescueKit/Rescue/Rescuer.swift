@@ -244,11 +244,9 @@ public final class Rescuer {
     /// The logs that exist; with `includingMissingDebugLog`, also the debug log WordPress is
     /// about to create (read from its start later).
     private func logPaths(includingMissingDebugLog: Bool = false) -> [String] {
-        let debugLog = SiteLogs.debugLogPath(of: site, config: try? SiteConfig.read(site))
-        var seen = Set<String>()
-        let existing = ([debugLog] + options.serverLogs + SiteLogs.usualServerLogs(for: site)).filter {
-            seen.insert($0).inserted && ((try? site.fileSystem.isFile($0)) ?? false)
-        }
+        let config = try? SiteConfig.read(site)
+        let debugLog = SiteLogs.debugLogPath(of: site, config: config)
+        let existing = SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs)
         return includingMissingDebugLog && !existing.contains(debugLog) ? existing + [debugLog] : existing
     }
 

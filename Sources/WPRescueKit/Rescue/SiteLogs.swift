@@ -22,6 +22,15 @@ public enum SiteLogs {
         ]
     }
 
+    /// The debug log, the server logs given, and (with `searchUsualPlaces`) the usual server
+    /// logs, each once, keeping only those that exist and are files.
+    public static func readableLogs(of site: Site, config: WPConfigFile?, serverLogs: [String], searchUsualPlaces: Bool = true) -> [String] {
+        var paths = [debugLogPath(of: site, config: config)] + serverLogs
+        if searchUsualPlaces { paths += usualServerLogs(for: site) }
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted && ((try? site.fileSystem.isFile($0)) ?? false) }
+    }
+
     /// Plugins that recent fatal errors name (by stack frame, not only by file), most recent
     /// first: the first guesses for a bisection.
     public static func pluginsInRecentFatals(of site: Site, serverLogs: [String] = [], since: Date) -> [String] {

@@ -10,9 +10,9 @@ import Darwin
 /// One authenticated SSH connection (a libssh2 session on its own TCP socket).
 ///
 /// Blocking and single-threaded: use one session per thread. Every wait is bounded by
-/// `SSHConnectionOptions.operationTimeout`. Channels opened on it (SFTP now, a
-/// direct-tcpip tunnel to MySQL later through `libssh2_channel_direct_tcpip_ex`) keep
-/// it alive; it disconnects and frees itself when the last of them is gone.
+/// `SSHConnectionOptions.operationTimeout`. Channels opened on it keep it alive; it
+/// disconnects and frees itself when the last of them is gone. A tunnel (`SSHTunnel`) pumps
+/// on its own thread, so it gets its own session from `openSibling()`.
 public final class SSHSession {
     public let endpoint: SSHEndpoint
     /// The SHA256 fingerprint of the host key that was verified.
@@ -21,8 +21,11 @@ public final class SSHSession {
     public private(set) var recordedNewHostKey = false
 
     let handle: OpaquePointer
-    private let socket: Int32
+    let socket: Int32
     private let context: SessionContext
+    /// The options this session logged in with, its prompts replaced by `answers`' recorders.
+    private let options: SSHConnectionOptions
+    private let answers: PromptAnswers
     private let timeoutSeconds: Int
     /// Set once the transport failed; every later call fails fast with the same sentence.
     private(set) var lostDetail: String?
@@ -34,6 +37,12 @@ public final class SSHSession {
         }
         self.endpoint = endpoint
         self.timeoutSeconds = max(1, Int(options.operationTimeout.rounded()))
+        let answers = PromptAnswers()
+        self.answers = answers
+        self.options = options
+        var options = options
+        options.passphrasePrompt = answers.recording(options.passphrasePrompt, kind: "passphrase")
+        options.passwordPrompt = answers.recording(options.passwordPrompt, kind: "password")
         let socket = try TCPConnector.connect(host: endpoint.hostName, port: endpoint.port, timeout: options.connectTimeout)
         let context = SessionContext()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, Unmanaged.passUnretained(context).toOpaque()) else {
@@ -78,6 +87,24 @@ public final class SSHSession {
 
     /// `user@host:port` for messages.
     public var displayName: String { endpoint.displayName }
+
+    /// A second, independent login to the same server, for work on another thread (a tunnel).
+    /// What was typed at this session's prompts is answered again without asking, and the
+    /// server must present the same host key.
+    public func openSibling() throws -> SSHSession {
+        var options = self.options
+        options.acceptNewHostKey = false
+        options.passphrasePrompt = answers.replaying(options.passphrasePrompt, kind: "passphrase")
+        options.passwordPrompt = answers.replaying(options.passwordPrompt, kind: "password")
+        let sibling = try SSHSession(endpoint: endpoint, options: options)
+        guard sibling.hostKeyFingerprint == hostKeyFingerprint else {
+            throw SSHConnectionError.hostKeyChanged(
+                host: KnownHostsCollection.lookupName(host: endpoint.hostName, port: endpoint.port), keyType: "host",
+                fingerprint: sibling.hostKeyFingerprint, recordedFingerprint: hostKeyFingerprint,
+                knownHostsFile: options.resolvedKnownHostsFile)
+        }
+        return sibling
+    }
 
     // MARK: - Host key
 
@@ -198,6 +225,77 @@ public final class SSHSession {
             throw failure(code: Int(result), activity: activity).fileAccessError(path: "", operation: activity)
         }
         return wrapped
+    }
+
+    /// A channel to `target` as the server sees it: `direct-tcpip`, or for a Unix socket
+    /// OpenSSH's `direct-streamlocal@openssh.com` (libssh2 1.10 has no call for it, but its
+    /// generic channel open takes the request's fields). The caller frees the channel.
+    func openForwardChannel(to target: SSHForwardTarget) throws -> OpaquePointer {
+        let activity = "opening a tunnel to \(target)"
+        try prepareRequest(activity: activity)
+        let channel: OpaquePointer?
+        switch target {
+        case .tcp(let host, let port):
+            channel = libssh2_channel_direct_tcpip_ex(handle, host, Int32(port), "127.0.0.1", 0)
+        case .unixSocket(let path):
+            // string socket path, string reserved, uint32 reserved
+            var fields = WireWriter()
+            fields.string(path)
+            fields.string("")
+            fields.uint32(0)
+            let type = "direct-streamlocal@openssh.com"
+            channel = fields.bytes.withUnsafeBufferPointer { raw in
+                raw.withMemoryRebound(to: CChar.self) { message in
+                    libssh2_channel_open_ex(handle, type, UInt32(type.utf8.count), 2 * 1024 * 1024,
+                                            32768, message.baseAddress, UInt32(message.count))
+                }
+            }
+        }
+        if let channel { return channel }
+        let code = libssh2_session_last_errno(handle)
+        let detail = lastErrorMessage()
+        guard code == LIBSSH2_ERROR_CHANNEL_FAILURE else {
+            throw failure(code: Int(code), activity: activity).fileAccessError(path: "", operation: activity)
+        }
+        // libssh2 words the server's SSH_MSG_CHANNEL_OPEN_FAILURE reason as "Channel open failure (<reason>)".
+        if detail.contains("administratively prohibited") {
+            throw SSHTunnelError.forwardingRefused(server: displayName, target: target)
+        }
+        if detail.contains("connect failed") {
+            // OpenSSH answers a refused socket forward with this same reason, so say both.
+            let why = if case .unixSocket = target {
+                "it answered: connect failed; nothing listens there, the account may not open it, or socket forwarding is off (AllowStreamLocalForwarding)"
+            } else {
+                "it answered: connect failed"
+            }
+            throw SSHTunnelError.targetUnreachable(server: displayName, target: target, detail: why)
+        }
+        throw SSHTunnelError.openFailed(server: displayName, target: target, detail: detail)
+    }
+}
+
+/// What was answered at a session's password and passphrase prompts, kept in memory only, so
+/// a sibling session logs in without asking again.
+private final class PromptAnswers {
+    private var answers: [String: String] = [:]
+
+    func recording(_ prompt: ((String) -> String?)?, kind: String) -> ((String) -> String?)? {
+        guard let prompt else { return nil }
+        return { [self] subject in
+            let answer = prompt(subject)
+            answers["\(kind) \(subject)"] = answer
+            return answer
+        }
+    }
+
+    /// The remembered answer the first time each subject is asked about, then the real prompt.
+    func replaying(_ prompt: ((String) -> String?)?, kind: String) -> ((String) -> String?)? {
+        var replayed = Set<String>()
+        return { [self] subject in
+            let key = "\(kind) \(subject)"
+            if let answer = answers[key], replayed.insert(key).inserted { return answer }
+            return prompt?(subject)
+        }
     }
 }
 

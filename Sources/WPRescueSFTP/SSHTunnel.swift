@@ -65,52 +65,49 @@ public final class SSHTunnel: @unchecked Sendable {
     public let server: String
     public let localSocketPath: String
 
-    private let session: SSHSession
     private let folder: String
-    private let listener: Int32
-    private let wakeRead: Int32
+    private let pump: Pump
     private let wakeWrite: Int32
     private let finished = DispatchSemaphore(value: 0)
-    private let state = NSLock()
+    private let closing = NSLock()
     private var closed = false
-    private var lostDetail: String?
-    private var served = 0
-    private var opening: OpaquePointer?
 
     public init(session: SSHSession, target: SSHForwardTarget) throws {
-        self.session = session
         self.target = target
         server = session.displayName
         let first = try session.openForwardChannel(to: target)
         var template = Array((NSTemporaryDirectory() + "wprescue-tunnel-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
-            Self.free(channel: first)
+            Pump.free(channel: first)
             throw SSHTunnelError.localListenerFailed(detail: "mkdtemp: \(String(cString: strerror(errno)))")
         }
         folder = String(cString: created)
         chmod(folder, 0o700)
         localSocketPath = folder + "/db.sock"
-        var pipeEnds: [Int32] = [0, 0]
+        let listener: Int32
         do {
             listener = try Self.listen(at: localSocketPath)
         } catch {
-            Self.free(channel: first)
+            Pump.free(channel: first)
             rmdir(folder)
             throw error
         }
+        var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else {
-            Self.free(channel: first)
+            Pump.free(channel: first)
             Glibc.close(listener)
             unlink(localSocketPath)
             rmdir(folder)
             throw SSHTunnelError.localListenerFailed(detail: "pipe: \(String(cString: strerror(errno)))")
         }
-        wakeRead = pipeEnds[0]
         wakeWrite = pipeEnds[1]
-        opening = first
+        let pump = Pump(session: session, target: target, listener: listener, wakeRead: pipeEnds[0], opening: first)
+        self.pump = pump
         libssh2_session_set_blocking(session.handle, 0)
-        let thread = Thread { [self] in
-            pump()
+        // The thread holds the pump, never the tunnel, so dropping the tunnel stops it.
+        let finished = finished
+        let thread = Thread {
+            pump.run()
             finished.signal()
         }
         thread.name = "wprescue SSH tunnel"
@@ -121,37 +118,87 @@ public final class SSHTunnel: @unchecked Sendable {
 
     /// Set when the SSH connection under the tunnel was lost; clients then see their
     /// connections closed.
-    public var failure: String? {
+    public var failure: String? { pump.failure }
+
+    /// Connections forwarded so far.
+    public var connectionsServed: Int { pump.connectionsServed }
+
+    /// Stops forwarding, closes every connection through the tunnel and the session.
+    public func close() {
+        closing.lock()
+        let wasClosed = closed
+        closed = true
+        closing.unlock()
+        guard !wasClosed else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        finished.wait()
+        Glibc.close(wakeWrite)
+        Glibc.close(pump.wakeRead)
+        Glibc.close(pump.listener)
+        unlink(localSocketPath)
+        rmdir(folder)
+    }
+
+    private static func listen(at path: String) throws -> Int32 {
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw SSHTunnelError.localListenerFailed(detail: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            Glibc.close(socket)
+            throw SSHTunnelError.localListenerFailed(detail: "the path \(path) is too long for a Unix socket; set TMPDIR to a shorter folder")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(socket, 16) == 0 else {
+            let detail = String(cString: strerror(errno))
+            Glibc.close(socket)
+            throw SSHTunnelError.localListenerFailed(detail: "\(path): \(detail)")
+        }
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        return socket
+    }
+}
+
+/// The tunnel's moving part, run on its own thread: the only user of `session` once started.
+private final class Pump: @unchecked Sendable {
+    let session: SSHSession
+    let target: SSHForwardTarget
+    let server: String
+    let listener: Int32
+    let wakeRead: Int32
+    private var opening: OpaquePointer?
+    private let state = NSLock()
+    private var lostDetail: String?
+    private var served = 0
+
+    init(session: SSHSession, target: SSHForwardTarget, listener: Int32, wakeRead: Int32, opening: OpaquePointer) {
+        self.session = session
+        self.target = target
+        server = session.displayName
+        self.listener = listener
+        self.wakeRead = wakeRead
+        self.opening = opening
+    }
+
+    var failure: String? {
         state.lock()
         defer { state.unlock() }
         return lostDetail
     }
 
-    /// Connections forwarded so far.
-    public var connectionsServed: Int {
+    var connectionsServed: Int {
         state.lock()
         defer { state.unlock() }
         return served
     }
-
-    /// Stops forwarding, closes every connection through the tunnel and the session.
-    public func close() {
-        state.lock()
-        let wasClosed = closed
-        closed = true
-        state.unlock()
-        guard !wasClosed else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-        finished.wait()
-        Glibc.close(wakeRead)
-        Glibc.close(wakeWrite)
-        Glibc.close(listener)
-        unlink(localSocketPath)
-        rmdir(folder)
-    }
-
-    // MARK: - The pump (its own thread; the only user of `session` from here on)
 
     /// One forwarded connection: a local client socket and its channel, with what is waiting
     /// to go each way.
@@ -176,7 +223,7 @@ public final class SSHTunnel: @unchecked Sendable {
 
     private static let chunk = 64 * 1024
 
-    private func pump() {
+    func run() {
         var links: [Link] = []
         var buffer = [UInt8](repeating: 0, count: Self.chunk)
         var busy = false
@@ -336,34 +383,9 @@ public final class SSHTunnel: @unchecked Sendable {
         Self.free(channel: link.channel)
     }
 
-    private static func free(channel: OpaquePointer) {
+    static func free(channel: OpaquePointer) {
         _ = libssh2_channel_close(channel)
         libssh2_channel_free(channel)
     }
 
-    private static func listen(at path: String) throws -> Int32 {
-        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw SSHTunnelError.localListenerFailed(detail: "socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            Glibc.close(socket)
-            throw SSHTunnelError.localListenerFailed(detail: "the path \(path) is too long for a Unix socket; set TMPDIR to a shorter folder")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, Glibc.listen(socket, 16) == 0 else {
-            let detail = String(cString: strerror(errno))
-            Glibc.close(socket)
-            throw SSHTunnelError.localListenerFailed(detail: "\(path): \(detail)")
-        }
-        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
-        return socket
-    }
 }

@@ -56,6 +56,16 @@ struct SSHTunnelTests {
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
+    @Test func `dropping the tunnel without closing it stops it all the same`() throws {
+        let server = try TestSSHServer()
+        let echo = try EchoServer(.tcp)
+        var tunnel: SSHTunnel? = try SSHTunnel(session: try server.connect().session.openSibling(), target: .tcp(host: "127.0.0.1", port: echo.port))
+        let folder = (tunnel!.localSocketPath as NSString).deletingLastPathComponent
+        #expect(try roundTrip(Array("hi".utf8), through: tunnel!.localSocketPath) == Array("hi".utf8))
+        tunnel = nil
+        #expect(!FileManager.default.fileExists(atPath: folder), "deinit closed the tunnel, so its thread let go of it")
+    }
+
     @Test func `a server that forbids forwarding is named as the reason`() throws {
         let server = try TestSSHServer(settings: "AllowTcpForwarding no\nAllowStreamLocalForwarding no")
         let session = try server.connect().session.openSibling()

@@ -41,7 +41,7 @@ let package = Package(
         ),
 
         // The site's database, through libmariadb.
-        .target(name: "WPRescueDatabase", dependencies: ["CMariaDB", "WPRescueKit"]),
+        .target(name: "WPRescueDatabase", dependencies: ["CMariaDB", "WPRescueKit", "WPRescueSFTP"]),
 
         // HTTP for probes, through libcurl.
         .target(name: "WPRescueHTTP", dependencies: ["CCurl", "WPRescueKit"]),

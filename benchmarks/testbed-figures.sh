@@ -4,6 +4,7 @@
 #   - wall time of a real bisect (a worker-killing plugin among 60)
 #   - log --summary of the last 16 MB of a 1 GB debug.log over SFTP (bytes read)
 #   - wp-config.php edits per second (config set, the whole CLI each time)
+#   - db check locally and over SFTP, where the database is reached through an SSH tunnel
 # Usage (as root): benchmarks/testbed-figures.sh > benchmarks/testbed-figures.md
 # Honours WPRESCUE_TESTBED_DIR and the test bed's port variables (see scripts/testbed.d/README.md).
 set -euo pipefail
@@ -111,3 +112,25 @@ elapsed=$(seconds "$start" "$end")
 echo "$edits \`config set\` runs (each a whole CLI run: parse, re-parse, \`php -l\`, journal with backups, atomic write) in $elapsed s:"
 echo "**$(awk -v n="$edits" -v t="$elapsed" 'BEGIN { printf "%.1f", n / t }') edits/s** on the local backend."
 scripts/testbed reset >/dev/null 2>&1
+echo
+
+echo "## db check: directly, and over SFTP through the SSH tunnel"
+echo
+echo "The whole CLI each time. Over SFTP the database is reached from the server: a second SSH login, a"
+echo "direct-tcpip channel to 127.0.0.1:3306 (DB_HOST) or direct-streamlocal to the socket (--db-host localhost:SOCKET)."
+echo
+echo "| backend | route | wall time (s) |"
+echo "| --- | --- | --- |"
+eval "$(scripts/testbed env | grep -E '^DB_SOCKET=')"
+for backend in local sftp; do
+    site_var="${backend}_site[@]"
+    for route in tcp socket; do
+        host=(); [[ $route == socket ]] && host=(--db-host "localhost:$DB_SOCKET")
+        times=()
+        for ((run = 0; run < runs; run++)); do
+            start=$(now); "$wprescue" "${!site_var}" db check "${host[@]}" >/dev/null; end=$(now)
+            times+=("$(seconds "$start" "$end")")
+        done
+        echo "| $backend | $route | $(printf '%s\n' "${times[@]}" | median) |"
+    done
+done

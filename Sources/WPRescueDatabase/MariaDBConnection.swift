@@ -10,19 +10,25 @@ private let libraryReady: Bool = wprescue_mysql_library_init() == 0
 public final class MariaDBConnection: WordPressDatabase {
     private let handle: UnsafeMutablePointer<MYSQL>
     public let endpoint: DatabaseEndpoint
+    public let via: String?
     private let context: DatabaseError.Context
     private let password: DatabasePassword
+    /// The tunnel under the connection, kept open as long as the connection is.
+    private let tunnel: DatabaseRoute?
 
-    /// Connects to `endpoint` (default: where DB_HOST points) as WordPress would. Every wait is
+    /// Connects to `endpoint` (default: where DB_HOST points) as WordPress would, from this
+    /// machine or, given a `route`, from the site's server through its SSH tunnel. Every wait is
     /// bounded: the connection and the server's greeting by `timeoutSeconds`, each read or write
     /// afterwards by `queryTimeoutSeconds` (default: the same), since CHECK TABLE on a large
     /// table legitimately takes longer than a healthy server takes to answer. Throws `DatabaseError`.
-    public init(credentials: DatabaseCredentials, endpoint: DatabaseEndpoint? = nil, timeoutSeconds: Int,
-                queryTimeoutSeconds: Int? = nil) throws {
-        let endpoint = endpoint ?? credentials.host.endpoint
+    public init(credentials: DatabaseCredentials, endpoint: DatabaseEndpoint? = nil, route: DatabaseRoute? = nil,
+                timeoutSeconds: Int, queryTimeoutSeconds: Int? = nil) throws {
+        let endpoint = route?.endpoint ?? endpoint ?? credentials.host.endpoint
         self.endpoint = endpoint
+        via = route?.server
+        tunnel = route
         context = DatabaseError.Context(user: credentials.user, database: credentials.name, endpoint: endpoint,
-                                        timeoutSeconds: timeoutSeconds)
+                                        timeoutSeconds: timeoutSeconds, via: route?.server)
         password = credentials.password
         guard libraryReady, let handle = mysql_init(nil) else {
             throw DatabaseError(code: 2008, serverMessage: "libmariadb could not be initialised (out of memory?)",
@@ -39,7 +45,7 @@ public final class MariaDBConnection: WordPressDatabase {
         try setOption(MYSQL_OPT_LOCAL_INFILE, 0)
 
         let connected: UnsafeMutablePointer<MYSQL>?
-        switch endpoint {
+        switch route.map({ DatabaseEndpoint.socket(path: $0.localSocketPath) }) ?? endpoint {
         case .socket(let path):
             connected = mysql_real_connect(handle, "localhost", credentials.user, credentials.password.value, credentials.name,
                                            0, path, 0)
@@ -108,20 +114,27 @@ final class MariaDBResult {
     }
 }
 
-/// Opens `MariaDBConnection`s; `endpoint` replaces DB_HOST's address (e.g. a local port
-/// forwarded over SSH).
+/// Opens `MariaDBConnection`s: to where DB_HOST points, to `endpoint` instead, or through
+/// `tunnels` from the site's own server.
 public struct MariaDBConnector: WordPressDatabaseConnector {
     public var endpoint: DatabaseEndpoint?
     /// Seconds each query may take once connected; nil: the connection timeout.
     public var queryTimeoutSeconds: Int?
+    public var tunnels: DatabaseTunnels?
 
-    public init(endpoint: DatabaseEndpoint? = nil, queryTimeoutSeconds: Int? = nil) {
+    public init(endpoint: DatabaseEndpoint? = nil, queryTimeoutSeconds: Int? = nil, tunnels: DatabaseTunnels? = nil) {
         self.endpoint = endpoint
         self.queryTimeoutSeconds = queryTimeoutSeconds
+        self.tunnels = tunnels
     }
 
     public func connect(_ credentials: DatabaseCredentials, timeoutSeconds: Int) throws -> WordPressDatabase {
-        try MariaDBConnection(credentials: credentials, endpoint: endpoint, timeoutSeconds: timeoutSeconds,
-                              queryTimeoutSeconds: queryTimeoutSeconds)
+        guard let tunnels else {
+            return try MariaDBConnection(credentials: credentials, endpoint: endpoint, timeoutSeconds: timeoutSeconds,
+                                         queryTimeoutSeconds: queryTimeoutSeconds)
+        }
+        let route = try tunnels.route(to: endpoint ?? credentials.host.endpoint, credentials: credentials, timeoutSeconds: timeoutSeconds)
+        return try MariaDBConnection(credentials: credentials, route: route, timeoutSeconds: timeoutSeconds,
+                                     queryTimeoutSeconds: queryTimeoutSeconds)
     }
 }

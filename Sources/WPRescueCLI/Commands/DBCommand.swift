@@ -22,6 +22,9 @@ struct DBCommand: ParsableCommand {
             Connects with wp-config.php's DB_NAME, DB_USER, DB_PASSWORD and DB_HOST, then checks the server, \
             the connection limit, the core tables (with CHECK TABLE), siteurl and home, active_plugins, the theme \
             and the size of autoloaded options. It changes nothing unless --repair is given.
+            For a site over SFTP the connection is made the way the site makes it: from its own server, through \
+            an SSH tunnel (DB_HOST, --db-host included, is read as that server sees it; 'localhost' is its socket). \
+            The SSH server must allow port forwarding for the account; --direct connects from here instead.
             The password is read from wp-config.php, from $WPRESCUE_DB_PASSWORD, or from a prompt \
             (--ask-db-password); never from the command line, and it is never printed.
             Exit status: 0 when the database is fine (warnings included), 2 when it is a problem, \
@@ -59,6 +62,9 @@ struct DBCommand: ParsableCommand {
                                                 valueName: "url"))
         var url: String?
 
+        @Flag(name: .long, help: "For a site over SFTP, connect from this machine instead of from the site's server through the SSH connection.")
+        var direct = false
+
         @Flag(name: .long, help: "Run REPAIR TABLE on damaged MyISAM/Aria tables after confirmation (not undoable by `wprescue undo`).")
         var repair = false
 
@@ -80,14 +86,14 @@ struct DBCommand: ParsableCommand {
                 expectedURL: url, installedThemes: installedThemes(of: site),
                 configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
                 timeoutSeconds: timeout))
-            if host == nil, let reason = SiteDatabase.unreachableReason(site, credentials: credentials) {
-                throw CLIError.invalidArguments(reason)
-            }
             let console = context.console
+            let connector = SiteDatabase.connector(context, site: site, queryTimeoutSeconds: queryTimeout, direct: direct)
+            let route = try SiteDatabase.prepareRoute(connector, credentials: credentials)
+            let place = DatabaseEndpoint.describe(route?.endpoint ?? credentials.host.endpoint, via: connector.tunnels?.server)
             // Any of these may be the password by mistake (or by a test); nothing printed may contain it.
             console.line(credentials.password.scrub(
-                "Database '\(credentials.name)' at \(credentials.host.endpoint) as '\(credentials.user)', tables '\(credentials.tablePrefix)*'"))
-            let connector = MariaDBConnector(queryTimeoutSeconds: queryTimeout)
+                "Database '\(credentials.name)' at \(place) as '\(credentials.user)', tables '\(credentials.tablePrefix)*'"))
+            for note in route?.notes ?? [] { console.detail(credentials.password.scrub("  \(note)")) }
             var (report, database) = checkup.run(using: connector)
             show(report, on: console)
 

@@ -38,7 +38,7 @@ struct DiagnoseCommand: SiteCommand {
         options.serverLogs = serverLog
         options.since = LogCommand.date(since) ?? options.since
         let diagnosis = Diagnostician(site: site, prober: urls.isEmpty ? nil : probe.prober(), options: options,
-                                      databaseCheck: noDatabase ? nil : { SiteDatabase.findings(site, expectedURL: urls.first) }).diagnose()
+                                      databaseCheck: noDatabase ? nil : { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }).diagnose()
         let console = context.console
         if urls.isEmpty { console.line("(No URL known, so the site was not probed: pass --url.)") }
         if let verdict = diagnosis.verdict { console.line("Site: \(verdict.rawValue): \(verdict.explanation).") }

@@ -63,7 +63,7 @@ struct PluginsCommand: ParsableCommand {
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
             let items = try site.catalog.all(kinds: [.plugin, .mustUse, .dropIn])
-            try ExtensionSwitchRunner(context: context, site: site).list(items, key: "plugins", active: SiteDatabase.activePlugins(site))
+            try ExtensionSwitchRunner(context: context, site: site).list(items, key: "plugins", active: SiteDatabase.activePlugins(context, site: site))
         }
     }
 

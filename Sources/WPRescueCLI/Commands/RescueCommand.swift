@@ -49,7 +49,7 @@ struct RescueCommand: SiteCommand {
         options.settle = timing.settle
         options.policy = timing.policy
         options.command = CommandContext.commandLine
-        options.databaseCheck = { SiteDatabase.findings(site, expectedURL: urls.first) }
+        options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
         let delegate = TerminalRescueDelegate(console: console, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()

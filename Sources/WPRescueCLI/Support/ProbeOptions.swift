@@ -45,7 +45,7 @@ struct ProbeOptions: ParsableArguments {
         if !url.isEmpty { return url }
         if context.global.site != nil || ProcessInfo.processInfo.environment["WPRESCUE_SITE"] != nil {
             let site = try context.site()
-            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) ?? SiteDatabase.home(site) {
+            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) ?? SiteDatabase.home(context, site: site) {
                 return Prober.defaultURLs(home: home)
             }
         }

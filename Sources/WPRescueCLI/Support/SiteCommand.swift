@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WPRescueDatabase
 import WPRescueKit
 
 /// A subcommand that works on one site. It implements `execute`; `run` turns every
@@ -29,6 +30,8 @@ final class CommandContext {
     let console: Console
     private var openedSite: Site?
     private(set) var alias: SiteAlias?
+    /// Set by `databaseTunnels(for:)`; closed with the context.
+    var openedTunnels: DatabaseTunnels?
 
     init(global: GlobalOptions, console: Console) {
         self.global = global

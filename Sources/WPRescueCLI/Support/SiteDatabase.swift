@@ -1,58 +1,69 @@
 import Foundation
 import WPRescueDatabase
 import WPRescueKit
+import WPRescueSFTP
 
-/// Quick, read-only database look-ups other commands use when the database is reachable:
+/// How commands reach the site's database, and the quick read-only look-ups they make with it:
 /// which plugins are active, the home URL, and database findings for diagnose and rescue.
+///
+/// A local site's database is reached from here. An SFTP site's is reached the way the site
+/// reaches it, from its own server through an SSH tunnel (`--direct` on `db check` connects
+/// from here instead), so 'localhost' means that server's database and not this machine's.
 enum SiteDatabase {
-    /// Why the database cannot be reached from here, for a site on another machine whose
-    /// database only listens locally (the SSH tunnel is not built yet).
-    static func unreachableReason(_ site: Site, credentials: DatabaseCredentials) -> String? {
-        guard !site.identity.hasPrefix("local:") else { return nil }
-        let local: Bool
-        switch credentials.host.endpoint {
-        case .socket: local = true
-        case .tcp(let host, _): local = ["127.0.0.1", "localhost", "::1"].contains(host)
+    /// Opens the connector for `site`: tunnelled for an SFTP site unless `direct`.
+    static func connector(_ context: CommandContext, site: Site, queryTimeoutSeconds: Int, direct: Bool = false) -> MariaDBConnector {
+        MariaDBConnector(queryTimeoutSeconds: queryTimeoutSeconds, tunnels: direct ? nil : context.databaseTunnels(for: site))
+    }
+
+    /// Opens the tunnel to `credentials`' database before anything connects, so an SSH server that
+    /// refuses to forward is said in its own words rather than as a database error. A database the
+    /// server cannot reach is not a failure here: the connection reports it as the database's problem.
+    static func prepareRoute(_ connector: MariaDBConnector, credentials: DatabaseCredentials) throws -> DatabaseRoute? {
+        guard let tunnels = connector.tunnels else { return nil }
+        do {
+            return try tunnels.prepare(credentials.host.endpoint)
+        } catch is DatabaseTunnels.Unreachable {
+            return nil
         }
-        guard local else { return nil }
-        return "The database of \(site.identity) listens on that server only (DB_HOST '\(credentials.host.written)'); "
-            + "wprescue cannot reach it through the SSH connection yet. Run wprescue on the server, or pass --db-host if the database accepts connections from here."
     }
 
     /// An open connection with wp-config.php's credentials, or nil when there is none to be had quickly.
-    static func open(_ site: Site, timeoutSeconds: Int = 3) -> (database: WordPressDatabase, credentials: DatabaseCredentials)? {
+    static func open(_ context: CommandContext, site: Site, timeoutSeconds: Int = 3) -> (database: WordPressDatabase, credentials: DatabaseCredentials)? {
         guard let (credentials, _) = try? DatabaseCredentials.read(from: site),
-              unreachableReason(site, credentials: credentials) == nil,
-              let database = try? MariaDBConnector(queryTimeoutSeconds: 10).connect(credentials, timeoutSeconds: timeoutSeconds)
+              let database = try? connector(context, site: site, queryTimeoutSeconds: 10).connect(credentials, timeoutSeconds: timeoutSeconds)
         else { return nil }
         return (database, credentials)
     }
 
-    static func activePlugins(_ site: Site) -> Set<String>? {
-        guard let (database, credentials) = open(site) else { return nil }
+    static func activePlugins(_ context: CommandContext, site: Site) -> Set<String>? {
+        guard let (database, credentials) = open(context, site: site) else { return nil }
         return (try? WordPressOptions.activePluginSlugs(in: database, tablePrefix: credentials.tablePrefix)).map(Set.init)
     }
 
-    static func home(_ site: Site) -> String? {
-        guard let (database, credentials) = open(site) else { return nil }
+    static func home(_ context: CommandContext, site: Site) -> String? {
+        guard let (database, credentials) = open(context, site: site) else { return nil }
         return try? WordPressOptions.home(in: database, tablePrefix: credentials.tablePrefix)
     }
 
     /// The database's problems as diagnose findings (nothing when it is fine).
-    static func findings(_ site: Site, expectedURL: String?) -> [Finding] {
+    static func findings(_ context: CommandContext, site: Site, expectedURL: String?) -> [Finding] {
         guard let settings = try? DatabaseSettings.read(from: site),
               let credentials = try? DatabaseCredentials(settings: settings, overrides: .init(), configFile: site.layout.configFile)
         else {
             return [Finding(id: .databaseOther, severity: .warning, summary: "wp-config.php lacks complete database settings",
                             fix: "wprescue db check")]
         }
-        if let reason = unreachableReason(site, credentials: credentials) {
-            return [Finding(id: .databaseOther, severity: .info, summary: reason)]
+        let connector = connector(context, site: site, queryTimeoutSeconds: 30)
+        do {
+            _ = try prepareRoute(connector, credentials: credentials)
+        } catch {
+            return [Finding(id: .databaseOther, severity: .info,
+                            summary: "The database was not checked: \(credentials.password.scrub(error.localizedDescription))")]
         }
         let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
             expectedURL: expectedURL, configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
             timeoutSeconds: 5))
-        let report = checkup.run(using: MariaDBConnector(queryTimeoutSeconds: 30)).report.scrubbed(of: credentials.password)
+        let report = checkup.run(using: connector).report.scrubbed(of: credentials.password)
         if let error = report.error {
             return [Finding(id: .databaseConnection, severity: .critical,
                             summary: "WordPress cannot connect to its database: \(error.meaning)",
@@ -63,5 +74,19 @@ enum SiteDatabase {
                     severity: check.status == .problem ? .critical : .warning, summary: check.summary, evidence: check.evidence,
                     fix: check.id == .tableHealth ? "wprescue db check --repair" : "wprescue db check")
         }
+    }
+}
+
+extension CommandContext {
+    /// The SSH tunnels to `site`'s database, kept for the whole command; nil for a local site.
+    func databaseTunnels(for site: Site) -> DatabaseTunnels? {
+        guard let sftp = site.fileSystem as? SFTPFileSystem else { return nil }
+        if let tunnels = openedTunnels { return tunnels }
+        let tunnels = DatabaseTunnels(server: sftp.session.displayName, openSession: { try sftp.session.openSibling() },
+                                      socketExists: { path in
+                                          do { return try sftp.status(path) != nil } catch { return nil }
+                                      })
+        openedTunnels = tunnels
+        return tunnels
     }
 }

@@ -60,7 +60,7 @@ public struct DatabaseCheckup {
             return (report.scrubbed(of: credentials.password), nil)
         }
         checks.append(DatabaseCheck(.connection, .ok,
-                                    "Connected to \(database.endpoint) as '\(credentials.user)', database '\(credentials.name)'."))
+                                    "Connected to \(database.place) as '\(credentials.user)', database '\(credentials.name)'."))
         let report = inspect(database, startingWith: checks)
         return (report.scrubbed(of: credentials.password), database)
     }

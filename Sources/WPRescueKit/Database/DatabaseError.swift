@@ -25,13 +25,19 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
         public var database: String
         public var endpoint: DatabaseEndpoint
         public var timeoutSeconds: Int
+        /// The SSH server the endpoint was reached from, when not from this machine.
+        public var via: String?
 
-        public init(user: String, database: String, endpoint: DatabaseEndpoint, timeoutSeconds: Int) {
+        public init(user: String, database: String, endpoint: DatabaseEndpoint, timeoutSeconds: Int, via: String? = nil) {
             self.user = user
             self.database = database
             self.endpoint = endpoint
             self.timeoutSeconds = timeoutSeconds
+            self.via = via
         }
+
+        /// The endpoint, and where it was seen from when that is not here.
+        public var place: String { DatabaseEndpoint.describe(endpoint, via: via) }
     }
 
     public let code: Int
@@ -69,7 +75,7 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
     }
 
     private static func explain(_ kind: Kind, code: Int, message: String, context: Context) -> String {
-        let server = context.endpoint.description
+        let server = context.place
         switch kind {
         case .accessDenied:
             // The server names the account as user@client-host: grants are per client host.

@@ -2,13 +2,18 @@ import Foundation
 
 /// Where the database server listens: a Unix socket or a TCP address.
 ///
-/// A later SSH tunnel fits as `.tcp(host: "127.0.0.1", port: forwarderPort)`.
-public enum DatabaseEndpoint: Equatable, Sendable, CustomStringConvertible {
+public enum DatabaseEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// `path` nil: the client library's compiled-in default socket (/run/mysqld/mysqld.sock on Debian).
     case socket(path: String?)
     case tcp(host: String, port: Int)
 
     public static let defaultPort = 3306
+
+    /// `endpoint`, and the SSH server it was reached from when that is not this machine.
+    public static func describe(_ endpoint: DatabaseEndpoint, via: String?) -> String {
+        guard let via else { return endpoint.description }
+        return "\(endpoint) on \(via) (through SSH)"
+    }
 
     public var description: String {
         switch self {

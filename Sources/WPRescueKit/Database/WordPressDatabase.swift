@@ -39,6 +39,14 @@ public protocol WordPressDatabase: AnyObject {
     func query(_ sql: String) throws -> QueryResult
     /// Where the connection went, for messages.
     var endpoint: DatabaseEndpoint { get }
+    /// The SSH server the endpoint was reached from; nil when reached from this machine.
+    var via: String? { get }
+}
+
+extension WordPressDatabase {
+    public var via: String? { nil }
+    /// The endpoint, and where it was seen from when that is not here.
+    public var place: String { DatabaseEndpoint.describe(endpoint, via: via) }
 }
 
 /// Opens connections: the seam between the pure checks and the client library.

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import WPRescueTestSupport
+
+extension TestbedSuites {
+/// `db check`, diagnose and `plugins list` on the test bed's site over SFTP: the database is
+/// reached from the site's server through an SSH tunnel in the test bed's real sshd, to the
+/// place DB_HOST names as that server sees it.
+@Suite
+struct DatabaseOverSSHTests {
+    let testbed: Testbed
+    let temporary: String
+    let cli: CommandRunner
+    let password: String
+
+    init() throws {
+        testbed = try Testbed.load()
+        try testbed.reset()
+        // A TMPDIR of its own, so the tests can see that every tunnel's folder is removed.
+        temporary = NSTemporaryDirectory() + "wprescue-tunnel-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)",
+                            extraEnvironment: ["TMPDIR": temporary + "/"])
+        password = try String(contentsOfFile: testbed["DB_PASSWORD_FILE"], encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    var site: [String] { SiteBackend.sftp.siteArguments(testbed) }
+    var server: String { "\(testbed["SSH_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])" }
+
+    func check(_ arguments: [String] = [], runner: CommandRunner? = nil) throws -> DatabaseCheckRun {
+        try DatabaseCheckRun(runner ?? cli, site + ["db", "check"] + arguments)
+    }
+
+    func expectNoTunnelLeft() throws {
+        let left = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("wprescue-tunnel-") }
+        #expect(left.isEmpty, "tunnel folders left behind: \(left)")
+    }
+
+    @Test func `a healthy database is checked from the site's server through the tunnel`() throws {
+        let run = try check(["--url", testbed.nginxURL])
+        #expect(run.result.status == 0, "\(run.everything)")
+        #expect(run.summary("connection").contains("127.0.0.1:\(testbed["DB_PORT"]) on \(server) (through SSH)"), "\(run.summary("connection"))")
+        #expect(run.status("table-health") == "ok")
+        #expect(run.status("site-address") == "ok")
+        #expect(!run.everything.contains(password))
+        try expectNoTunnelLeft()
+    }
+
+    @Test func `a wrong DB_PASSWORD through the tunnel is 1045 for the account as the server sees it, never printed`() throws {
+        try testbed.inject("wrong-db-password")
+        defer { try? testbed.reset() }
+        let wrong = "wrong-password-set-by-testbed"
+        let run = try check()
+        #expect(run.result.status == 2, "\(run.everything)")
+        #expect(run.errorCode == 1045)
+        let meaning = run.error?["meaning"] as? String ?? ""
+        #expect(meaning.contains("'\(testbed["DB_USER"])'@'127.0.0.1'") && meaning.contains("through SSH"), "\(meaning)")
+        #expect(!run.everything.contains(wrong))
+        let text = try cli.run(site + ["db", "check", "--verbose"])
+        #expect(text.status == 2)
+        #expect(!(text.standardOutput + text.standardError).contains(wrong))
+    }
+
+    @Test func `a socket on the server is reached through direct-streamlocal`() throws {
+        let named = try check(["--db-host", "localhost:\(testbed["DB_SOCKET"])"])
+        #expect(named.result.status == 0, "\(named.everything)")
+        #expect(named.summary("connection").contains("Unix socket \(testbed["DB_SOCKET"]) on \(server)"), "\(named.summary("connection"))")
+        // Bare 'localhost' is the server's default socket, wherever its distribution puts it.
+        let bare = try check(["--db-host", "localhost"])
+        #expect(bare.summary("connection").contains("Unix socket"), "\(bare.everything)")
+        try expectNoTunnelLeft()
+    }
+
+    @Test func `nothing listening where the server looks is 2002 or 2003, said from the server's side`() throws {
+        let port = try check(["--db-host", "127.0.0.1:1"])
+        #expect(port.result.status == 2)
+        #expect(port.errorCode == 2003 && port.errorKind == "server-unreachable", "\(port.json)")
+        #expect((port.error?["meaning"] as? String)?.contains("127.0.0.1:1 on \(server) (through SSH)") == true)
+        #expect(port.seconds < 10)
+        let socket = try check(["--db-host", "localhost:/nonexistent/mysqld.sock"])
+        #expect(socket.result.status == 2)
+        #expect(socket.errorCode == 2002, "\(socket.json)")
+    }
+
+    @Test func `an SSH account without forwarding gets one sentence, exit 1, and --direct as a way round`() throws {
+        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let locked = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)",
+                                   extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword, "TMPDIR": temporary + "/"])
+        let address = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+                       "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let refused = try locked.run(address + ["db", "check"])
+        #expect(refused.status == 1)
+        let lines = refused.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && refused.standardError.contains("AllowTcpForwarding"), "\(refused.standardError)")
+        #expect(!(refused.standardOutput + refused.standardError).contains(sshPassword))
+
+        // The test bed's database also listens on this machine's loopback, so --direct reaches it.
+        let direct = try locked.run(address + ["db", "check", "--direct"])
+        #expect(direct.status == 0, "\(direct.standardOutput)\(direct.standardError)")
+
+        // diagnose carries on without the database and says why.
+        let diagnose = try locked.run(address + ["diagnose", "--url", testbed.nginxURL, "--format", "json"])
+        #expect(diagnose.standardOutput.contains("The database was not checked") && diagnose.standardOutput.contains("AllowTcpForwarding"),
+                "\(diagnose.standardOutput)")
+        try expectNoTunnelLeft()
+    }
+
+    @Test func `plugins list and probe read the database through the tunnel`() throws {
+        let plugins = try cli.run(site + ["plugins", "list", "--format", "json"])
+        #expect(plugins.status == 0, "\(plugins.standardError)")
+        // The pristine site has Akismet installed but not active: the database said so.
+        #expect(plugins.standardOutput.contains("\"active\" : false") || plugins.standardOutput.contains("\"active\":false"),
+                "\(plugins.standardOutput)")
+        // No WP_HOME in wp-config.php: probe's default page is the database's home option.
+        let probe = try cli.run(site + ["probe"])
+        #expect(probe.status == 0, "\(probe.standardOutput)\(probe.standardError)")
+        #expect(probe.standardOutput.contains("\(testbed.nginxURL)/ "), "\(probe.standardOutput)")
+        try expectNoTunnelLeft()
+    }
+}
+}

@@ -140,43 +140,53 @@ extension SitePlaybookTools {
                 + "(a host can pin error_log so WordPress cannot move it); the hosting panel's PHP error log has them.")
             return PlaybookStepResult(outcome: "no-log", evidence: evidence, values: values)
         }
-        let offset = status.size > UInt64(DebugLogScan.tailBytes) ? status.size - UInt64(DebugLogScan.tailBytes) : 0
-        var tail = String(decoding: try site.fileSystem.read(path, offset: offset, length: DebugLogScan.tailBytes), as: UTF8.self)
-        if offset > 0, let newline = tail.firstIndex(of: "\n") { tail = String(tail[tail.index(after: newline)...]) }
         let minutes = parameters.text("within-minutes").flatMap(Int.init) ?? 1440
-        let fatals = DebugLogScan.fatalErrors(in: tail, layout: site.layout, since: now().addingTimeInterval(-Double(minutes) * 60))
-            .map { fatal in
-                var masked = fatal
-                masked.text = mask(fatal.text, config: config)
-                return masked
-            }
+        let window = Self.duration(Double(minutes) * 60)
+        // The shared reader: the last 4 MiB, entries joined with their stack traces, each
+        // attributed by the deepest plugin, theme or drop-in frame, as diagnose and rescue do.
+        let fatals = SiteLogs.recentProblems(in: [path], site: site, since: now().addingTimeInterval(-Double(minutes) * 60))
+            .filter { $0.level == .fatal }
         guard let latest = fatals.last else {
-            evidence.append("No PHP fatal error in \(shown) from the last \(Self.duration(Double(minutes) * 60)).")
+            evidence.append("No PHP fatal error in \(shown) from the last \(window).")
             return PlaybookStepResult(outcome: "no-fatal-errors", evidence: evidence, values: values)
         }
-        evidence.append("\(fatals.count) PHP fatal error\(fatals.count == 1 ? "" : "s") in \(shown) from the last \(Self.duration(Double(minutes) * 60)); the latest:")
-        evidence += fatals.suffix(3).map { "  " + $0.text }
-        values["last-fatal"] = latest.text
-        values["plugin"] = latest.plugin ?? ""
-        values["theme"] = latest.theme ?? ""
-        values["dropin"] = latest.dropIn ?? ""
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        let describe = { (entry: LogEntry) in
+            self.mask(LogEvidence.line(entry).replacingOccurrences(of: prefix, with: ""), config: config)
+        }
+        evidence.append("\(fatals.count) PHP fatal error\(fatals.count == 1 ? "" : "s") in \(shown) from the last \(window); the latest:")
+        evidence += fatals.suffix(3).map { "  " + describe($0) }
+        values["last-fatal"] = describe(latest)
+        let finding = LogEvidence.finding(for: latest)
+        let subject = finding?.subject ?? ""
         let outcome: String
-        if latest.memoryExhausted {
+        switch finding?.id {
+        case .memoryExhausted?:
             outcome = "memory-exhausted"
-            evidence.append("PHP ran out of memory\(latest.plugin.map { " in the plugin \($0)" } ?? "").")
-        } else if let plugin = latest.plugin {
+            if latest.attribution.source.typeName == "plugin", subject.hasSuffix(".php") {
+                values["plugin"] = String(subject.dropLast(4))
+            } else {
+                values["plugin"] = latest.attribution.source.typeName == "plugin" ? subject : ""
+            }
+            evidence.append("PHP ran out of memory\(latest.attribution.source.name.map { " in \($0)" } ?? "").")
+        case .pluginFatal?:
             outcome = "fatal-in-plugin"
-            evidence.append("The latest fatal error is in the plugin \(plugin).")
-        } else if let theme = latest.theme {
+            values["plugin"] = subject
+            evidence.append("The latest fatal error is in the plugin \(subject).")
+        case .themeFatal?:
             outcome = "fatal-in-theme"
-            evidence.append("The latest fatal error is in the theme \(theme).")
-        } else if let dropIn = latest.dropIn {
+            values["theme"] = subject
+            evidence.append("The latest fatal error is in the theme \(subject).")
+        case .dropinFatal?:
             outcome = "fatal-in-dropin"
-            evidence.append("The latest fatal error is in the drop-in \(dropIn).")
-        } else {
+            values["dropin"] = subject
+            evidence.append("The latest fatal error is in the drop-in \(subject).")
+        case .mustUsePluginFatal?:
             outcome = "fatal-elsewhere"
-            evidence.append(latest.mustUsePlugin.map { "The latest fatal error is in the must-use plugin \($0)." }
-                ?? "The latest fatal error is not in a plugin, theme or drop-in (WordPress core, or PHP itself).")
+            evidence.append("The latest fatal error is in the must-use plugin \(subject).")
+        default:
+            outcome = "fatal-elsewhere"
+            evidence.append("The latest fatal error is not in a plugin, theme or drop-in (WordPress core, or PHP itself).")
         }
         return PlaybookStepResult(outcome: outcome, evidence: evidence, values: values)
     }

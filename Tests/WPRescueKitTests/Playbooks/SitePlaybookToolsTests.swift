@@ -199,6 +199,35 @@ struct SitePlaybookToolsTests {
         #expect(try check(.debugLog, on: tools(now: now)).outcome == outcome)
     }
 
+    @Test func `a fatal error raised in core is put on the plugin in its stack trace`() throws {
+        try enableLogging()
+        let now = Date()
+        let root = site.layout.root
+        try fixture.write("wp-content/debug.log", [
+            logLine(now.addingTimeInterval(-20), "PHP Fatal error:  Uncaught TypeError: array_merge(): Argument #2 must be of type array, null given in \(root)/wp-includes/class-wp-hook.php:308"),
+            "Stack trace:",
+            "#0 \(root)/wp-includes/class-wp-hook.php(308): array_merge(Array, NULL)",
+            "#1 \(site.layout.pluginDirectory)/shop/includes/cart.php(41): WP_Hook->apply_filters(Array, Array)",
+            "#2 \(root)/wp-settings.php(632): shop_boot()",
+            "#3 {main}",
+            "  thrown in \(root)/wp-includes/class-wp-hook.php on line 308", "",
+        ].joined(separator: "\n"))
+        let result = try check(.debugLog, on: tools(now: now))
+        #expect(result.outcome == "fatal-in-plugin", "\(result.evidence)")
+        #expect(result.values["plugin"] == "shop")
+        #expect(result.values["last-fatal"]?.contains("wp-includes/class-wp-hook.php:308") == true, "\(result.values)")
+        #expect(result.values["last-fatal"]?.contains(root) == false, "paths shown relative to the site")
+    }
+
+    @Test func `a plugin that is in the quarantine is not named as an enabled one`() throws {
+        try enableLogging()
+        let now = Date()
+        let quarantined = SitePath.join(site.layout.contentDirectory, "wprescue-quarantine/plugins/shop/shop.php")
+        try fixture.write("wp-content/debug.log", logLine(now.addingTimeInterval(-5), "PHP Fatal error:  Uncaught Error: x in \(quarantined):1") + "\n")
+        let result = try check(.debugLog, on: tools(now: now))
+        #expect(result.values["plugin"] == "", "\(result.values)")
+    }
+
     @Test func `never shows the database password from a log line`() throws {
         try enableLogging()
         let now = Date()

@@ -26,7 +26,7 @@ public final class SSHSession {
     /// The options this session logged in with, its prompts replaced by `answers`' recorders.
     private let options: SSHConnectionOptions
     private let answers: PromptAnswers
-    private let timeoutSeconds: Int
+    let timeoutSeconds: Int
     /// Set once the transport failed; every later call fails fast with the same sentence.
     private(set) var lostDetail: String?
 

@@ -287,6 +287,7 @@ private final class Pump: @unchecked Sendable {
         }
         if channel == nil {
             libssh2_session_set_blocking(session.handle, 1)
+            libssh2_session_set_timeout(session.handle, session.timeoutSeconds * 1000)
             channel = try? session.openForwardChannel(to: target)
             libssh2_session_set_blocking(session.handle, 0)
             if session.lostDetail != nil { noteLost(detail: session.lostDetail!) }
@@ -378,9 +379,16 @@ private final class Pump: @unchecked Sendable {
         state.unlock()
     }
 
+    /// Closes a finished connection. Closing its channel is a round trip, which a
+    /// non-blocking session would leave half done (and the channel unfreed): wait for it,
+    /// briefly.
     private func finish(_ link: Link) {
         Glibc.close(link.client)
+        let wasBlocking = libssh2_session_get_blocking(session.handle) != 0
+        libssh2_session_set_blocking(session.handle, 1)
+        libssh2_session_set_timeout(session.handle, 2000)
         Self.free(channel: link.channel)
+        if !wasBlocking { libssh2_session_set_blocking(session.handle, 0) }
     }
 
     static func free(channel: OpaquePointer) {

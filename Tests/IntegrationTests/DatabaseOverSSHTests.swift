@@ -62,6 +62,28 @@ struct DatabaseOverSSHTests {
         #expect(!(text.standardOutput + text.standardError).contains(wrong))
     }
 
+    @Test func `diagnose and rescue over SFTP name the wrong password, not just 'the database'`() throws {
+        try testbed.inject("wrong-db-password")
+        defer { try? testbed.reset() }
+        let wrong = "wrong-password-set-by-testbed"
+        let diagnose = try cli.run(site + ["--format", "json", "diagnose", "--url", testbed.nginxURL + "/"])
+        #expect(diagnose.status == 2)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(diagnose.standardOutput.utf8)) as? [String: Any])
+        let findings = json["findings"] as? [[String: Any]] ?? []
+        // The page says "Error establishing a database connection"; the check through the tunnel says why.
+        #expect(findings.contains { $0["id"] as? String == "database-connection" && ($0["summary"] as? String)?.contains("error 1045") == true },
+                "\(findings)")
+        #expect(!diagnose.standardOutput.contains(wrong) && !diagnose.standardError.contains(wrong))
+
+        let rescue = try cli.run(site + ["--format", "json", "rescue", "--yes", "--url", testbed.nginxURL + "/", "--settle", "0"])
+        #expect(rescue.status == 2)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(rescue.standardOutput.utf8)) as? [String: Any])
+        #expect(report["cause"] as? String == "database-connection")
+        #expect((report["causeSummary"] as? String)?.contains("1045") == true, "\(report["causeSummary"] ?? "")")
+        #expect(!rescue.standardOutput.contains(wrong))
+        try expectNoTunnelLeft()
+    }
+
     @Test func `a socket on the server is reached through direct-streamlocal`() throws {
         let named = try check(["--db-host", "localhost:\(testbed["DB_SOCKET"])"])
         #expect(named.result.status == 0, "\(named.everything)")

@@ -35,6 +35,26 @@ struct LogCommandTests {
         #expect(!fatal.standardOutput.contains("Undefined index"))
     }
 
+    @Test func `--tail 0 streams every entry in the same JSON shape as a bounded listing`() throws {
+        let fixture = try FixtureSite()
+        try fixture.write("wp-content/debug.log", Self.debugLog.replacingOccurrences(of: "/SITE", with: fixture.root))
+        let cli = CommandRunner(stateDirectory: fixture.scratch)
+        func listing(_ tail: String) throws -> [String: Any] {
+            let result = try cli.run(["--site", fixture.root, "--format", "json", "log", "--tail", tail])
+            #expect(result.succeeded, "\(result.standardError)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "not JSON: \(result.standardOutput)")
+        }
+        let streamed = try listing("0"), bounded = try listing("50")
+        let messages = { (json: [String: Any]) in (json["entries"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? [] }
+        #expect(messages(streamed).count == 3)
+        #expect(messages(streamed) == messages(bounded))
+        #expect((streamed["report"] as? [String: Any])?["reachedStartOfFile"] as? Bool == true)
+
+        let text = try cli.run(["--site", fixture.root, "log", "--tail", "0"])
+        #expect(text.standardOutput.contains("plugin shop") && text.standardOutput.contains("Read all of"), "\(text.standardOutput)")
+    }
+
     @Test func `a missing log says where it looked and how to turn logging on`() throws {
         let fixture = try FixtureSite()
         let result = try CommandRunner(stateDirectory: fixture.scratch).run(["--site", fixture.root, "log"])

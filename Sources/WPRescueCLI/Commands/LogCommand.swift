@@ -24,7 +24,7 @@ struct LogCommand: SiteCommand {
     @Option(name: .long, help: "Only entries at least this severe: fatal, error, warning, notice, deprecated.")
     var level: String?
 
-    @Option(name: .long, help: "Show the last N entries (default 50; 0 for all that were read).")
+    @Option(name: .long, help: "Show the last N entries (default 50; 0 for every entry within --max-bytes, streamed oldest first).")
     var tail: Int = 50
 
     @Flag(name: .long, help: "Group repeated errors: count, first and last seen, source.")
@@ -65,12 +65,26 @@ struct LogCommand: SiteCommand {
             try console.emit(json: result)
             return
         }
-        let listed = try reader.entries()
-        for entry in listed.entries { console.line(LogCommand.describe(entry, verbose: global.verbose)) }
-        printReport(listed.report, shown: listed.entries.count, console: console)
-        try console.emit(json: listed)
+        let report: LogReadReport
+        if tail == 0 {
+            // Everything in the window: streamed, so a large --max-bytes never has to fit in memory.
+            let stream = JSONEntryStream(enabled: console.isJSON)
+            var shown = 0
+            report = try reader.forEachEntry { entry in
+                shown += 1
+                if console.isJSON { try stream.add(entry) } else { console.line(LogCommand.describe(entry, verbose: global.verbose)) }
+            }
+            try stream.finish(report: report)
+            printReport(report, shown: shown, console: console)
+        } else {
+            let listed = try reader.entries()
+            for entry in listed.entries { console.line(LogCommand.describe(entry, verbose: global.verbose)) }
+            printReport(listed.report, shown: listed.entries.count, console: console)
+            try console.emit(json: listed)
+            report = listed.report
+        }
         guard follow else { return }
-        let follower = LogFollower(fileSystem: site.fileSystem, path: path, startOffset: listed.report.endOffset,
+        let follower = LogFollower(fileSystem: site.fileSystem, path: path, startOffset: report.endOffset,
                                    attributor: attributor, localTimeZone: options.localTimeZone)
         console.note("Following \(path); Ctrl-C to stop.")
         while true {
@@ -141,5 +155,42 @@ struct LogCommand: SiteCommand {
     static func size(_ bytes: UInt64) -> String {
         bytes >= 1 << 30 ? String(format: "%.1f GB", Double(bytes) / Double(1 << 30))
             : bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) : "\(bytes) bytes"
+    }
+}
+
+/// `{"entries": [...], "report": {...}}`, the shape `log --format json` always has, written one
+/// entry at a time.
+private final class JSONEntryStream {
+    private let enabled: Bool
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+    private var buffer = Data()
+    private var count = 0
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func add(_ entry: LogEntry) throws {
+        guard enabled else { return }
+        buffer.append(contentsOf: Array((count == 0 ? "{\"entries\":[\n" : ",\n").utf8))
+        buffer.append(try encoder.encode(entry))
+        count += 1
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func finish(report: LogReadReport) throws {
+        guard enabled else { return }
+        buffer.append(contentsOf: Array((count == 0 ? "{\"entries\":[],\"report\":" : "\n],\"report\":").utf8))
+        buffer.append(try encoder.encode(report))
+        buffer.append(contentsOf: Array("}\n".utf8))
+        flush()
+    }
+
+    private func flush() {
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -21,6 +21,8 @@ public struct LogFollowUpdate: Equatable, Sendable, Codable {
 /// one already longer than the old offset cannot be told apart from growth through `SiteFileSystem`.
 public final class LogFollower {
     public private(set) var offset: UInt64
+    /// Read nothing past this offset (a listing of a window, not a follow).
+    public var stopOffset: UInt64?
     private let fileSystem: SiteFileSystem
     private let path: String
     private let maxBytesPerPoll: Int
@@ -61,7 +63,7 @@ public final class LogFollower {
             pendingHead = nil
             update.restartedFromStart = true
         }
-        let end = min(size, offset + UInt64(maxBytesPerPoll))
+        let end = min(size, offset + UInt64(maxBytesPerPoll), stopOffset ?? .max)
         var sawCompleteLine = false
         var carry: [UInt8] = []
         var position = offset
@@ -84,11 +86,32 @@ public final class LogFollower {
             }
             carry.removeFirst(lineStart)
         }
+        if !sawCompleteLine, !carry.isEmpty, position - lineOffset >= UInt64(maxBytesPerPoll) {
+            // A line longer than a whole poll would be read again forever: take it cut, as the reverse reader does.
+            take(carry, at: lineOffset, into: &update.entries)
+            lineOffset = position
+            sawCompleteLine = true
+        }
         // An unfinished last line is read again next time, whole.
         offset = lineOffset
         if !sawCompleteLine { flush(into: &update.entries) }
         update.offset = offset
         return update
+    }
+
+    /// Ends a read that stops at `stopOffset`: an unfinished last line there counts as a line,
+    /// and the entry still being gathered is handed out.
+    public func finish() throws -> [LogEntry] {
+        var entries: [LogEntry] = []
+        if let stopOffset, offset < stopOffset {
+            var line = try fileSystem.read(path, offset: offset, length: Int(min(stopOffset - offset, UInt64(maxEntryBytes))))
+            if line.last == UInt8(ascii: "\n") { line.removeLast() }
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            if !line.isEmpty { take(Array(line), at: offset, into: &entries) }
+            offset = stopOffset
+        }
+        flush(into: &entries)
+        return entries
     }
 
     private func take(_ line: [UInt8], at lineOffset: UInt64, into entries: inout [LogEntry]) {

@@ -116,6 +116,40 @@ public final class LogReader {
         return LogEntries(entries: collector.entries.reversed(), report: report)
     }
 
+    /// Every entry that passes the filters, oldest first, handed to `body` one at a time, so memory
+    /// stays flat however much is read (`log --tail 0` over a large `--max-bytes`). The window is
+    /// read twice: backwards to find where it starts, exactly as `entries()` would, then forwards;
+    /// the report describes the window (its `bytesRead` counts the first pass). `tail` is ignored:
+    /// it needs the newest entries first.
+    public func forEachEntry(_ body: (LogEntry) throws -> Void) throws -> LogReadReport {
+        // Newest first, so the last entry visited is where the window starts.
+        let (window, earliest) = try read(start: { WindowStart() }) { start, raw, _ in
+            start.offset = raw.offset
+            return .proceed
+        }
+        guard let startOffset = earliest.offset else { return window }
+        let follower = LogFollower(fileSystem: fileSystem, path: window.path, startOffset: startOffset, attributor: attributor,
+                                   localTimeZone: options.localTimeZone, maxBytesPerPoll: max(4 * options.chunkSize, 4 << 20),
+                                   chunkSize: options.chunkSize)
+        follower.stopOffset = window.endOffset
+        let since = options.since
+        func hand(_ entries: [LogEntry]) throws {
+            for entry in entries {
+                if let minimum = options.minimumLevel, entry.level < minimum { continue }
+                if let since, let time = entry.timestamp, time < since { continue }
+                try body(entry)
+            }
+        }
+        while follower.offset < window.endOffset {
+            let before = follower.offset
+            let update = try follower.poll()
+            try hand(update.entries)
+            if update.offset == before { break }  // only an unfinished last line is left
+        }
+        try hand(try follower.finish())
+        return window
+    }
+
     /// Counts recurring entries that pass the filters, grouped by signature and source.
     public func summary(_ summaryOptions: LogSummaryOptions = LogSummaryOptions()) throws -> LogSummary {
         let tail = options.tail ?? .max
@@ -131,6 +165,10 @@ public final class LogReader {
 
     private final class EntryCollector {
         var entries: [LogEntry] = []
+    }
+
+    private final class WindowStart {
+        var offset: UInt64?
     }
 
     /// Runs a backwards scan with the since filter applied, starting over (with fresh state from `start`)

@@ -167,6 +167,21 @@ struct PlaybookTests {
         try undoAllRestores(before)
     }
 
+    @Test func `too-many-redirects finds the plugin that loops and undo puts it all back`() throws {
+        try testbed.inject("many-plugins", "6", "redirect-loop")
+        let before = try snapshot()
+        #expect(try verdict(home) == "redirect-loop")
+        let run = try run("too-many-redirects", url: home)
+        #expect(run.result.status == 0, "\(run.result.standardError)")
+        #expect(run.status == "resolved", "\(run.steps.map { "\($0["id"] ?? ""):\($0["outcome"] ?? "")" })")
+        #expect(run.outcome("probe") == "redirect-loop")
+        #expect(run.outcome("home") != nil && run.outcome("rules") != nil, "the address settings and .htaccess were looked at first")
+        #expect(run.value("plugins", "culprits") == "redirect-loop")
+        #expect(try verdict(home) == "healthy")
+        try undoAllRestores(before)
+        #expect(try verdict(home) == "redirect-loop")
+    }
+
     @Test func `database-connection-error explains, changes nothing and never shows a password`() throws {
         try testbed.inject("wrong-db-password")
         let before = try snapshot()

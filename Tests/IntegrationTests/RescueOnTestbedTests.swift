@@ -27,6 +27,7 @@ extension TestbedSuites {
             Scenario(faults: ["htaccess-corrupt"], cause: "htaccess-invalid", apache: true),
             Scenario(faults: ["maintenance-stuck"], cause: "maintenance-stuck"),
             Scenario(faults: ["wrong-db-password"], cause: "database-connection", healthyAtEnd: false),
+            Scenario(faults: ["many-plugins", "6", "redirect-loop"], cause: "plugin-fatal", culprit: "redirect-loop"),
         ]
 
         @Test(arguments: scenarios, SiteBackend.allCases)

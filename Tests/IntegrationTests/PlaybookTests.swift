@@ -182,6 +182,23 @@ struct PlaybookTests {
         #expect(try verdict(home) == "redirect-loop")
     }
 
+    @Test func `locked-out-of-wp-admin moves the plugins aside, the login page loads, and they come back`() throws {
+        try testbed.inject("many-plugins", "4", "login-lockout")
+        let before = try snapshot()
+        let login = testbed.nginxURL + "/wp-login.php"
+        #expect(try verdict(login) == "client-error")
+        let answers = state + "-answers.yml"
+        try Data("disable-all: yes\ntry-login: done\ncould-log-in: 1\nput-back: yes\n".utf8).write(to: URL(fileURLWithPath: answers))
+        let run = try run("locked-out-of-wp-admin", url: home, ["--answers", answers])
+        #expect(run.result.status == 0, "\(run.result.standardError)")
+        #expect(run.status == "resolved", "\(run.steps.map { "\($0["id"] ?? ""):\($0["outcome"] ?? "")" })")
+        #expect(run.outcome("login-page") == "client-error")
+        #expect(run.outcome("htaccess") != nil, "an access rule in .htaccess was looked for")
+        #expect(run.outcome("login-now") == "healthy", "with the plugins aside the login page loads")
+        #expect(try verdict(login) == "client-error", "the plugins, the lockout among them, are back")
+        try undoAllRestores(before)
+    }
+
     @Test func `database-connection-error explains, changes nothing and never shows a password`() throws {
         try testbed.inject("wrong-db-password")
         let before = try snapshot()

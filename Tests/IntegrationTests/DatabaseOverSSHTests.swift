@@ -105,6 +105,35 @@ struct DatabaseOverSSHTests {
         #expect(socket.errorCode == 2002, "\(socket.json)")
     }
 
+    @Test func `an SSH connection dropped halfway through is one sentence and exit 1, not a verdict`() throws {
+        // Root holds a write lock on wp_options for a few seconds, so the check waits in CHECK TABLE...
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: ScratchMariaDB.clientProgram)
+        locker.arguments = ["--no-defaults", "--socket=\(testbed["DB_SOCKET"])", "--user=root", "--database=\(testbed["DB_NAME"])",
+                            "--execute=LOCK TABLES wp_options WRITE; SELECT SLEEP(5); UNLOCK TABLES;"]
+        locker.standardOutput = FileHandle.nullDevice
+        try locker.run()
+        defer { locker.waitUntilExit() }
+        usleep(500_000)
+        let running = try cli.start(site + ["db", "check"])
+        // ...while every SSH connection of the site's account is cut, the tunnel's among them.
+        usleep(1_500_000)
+        let kill = Process()
+        kill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        kill.arguments = ["-KILL", "-f", "^sshd: \(testbed["SSH_USER"])"]
+        try kill.run()
+        kill.waitUntilExit()
+        #expect(kill.terminationStatus == 0, "no sshd session of \(testbed["SSH_USER"]) was running to cut")
+        let output = String(decoding: running.standardOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: running.standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        running.process.waitUntilExit()
+        #expect(running.process.terminationStatus == 1, "\(output)\(error)")
+        #expect(error.split(separator: "\n").count == 1 && error.contains("dropped during the check"), "\(error)")
+        #expect(!output.contains("Verdict"), "no verdict from checks the drop cut short: \(output)")
+        #expect(!(output + error).contains(password))
+        try expectNoTunnelLeft()
+    }
+
     @Test func `an SSH account without forwarding gets one sentence, exit 1, and --direct as a way round`() throws {
         let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)

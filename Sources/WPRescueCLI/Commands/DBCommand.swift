@@ -95,6 +95,11 @@ struct DBCommand: ParsableCommand {
                 "Database '\(credentials.name)' at \(place) as '\(credentials.user)', tables '\(credentials.tablePrefix)*'"))
             for note in route?.notes ?? [] { console.detail(credentials.password.scrub("  \(note)")) }
             var (report, database) = checkup.run(using: connector)
+            if let lost = route?.failure {
+                // The checks after the drop failed for that reason, not the database's: no verdict.
+                throw CLIError.interrupted(credentials.password.scrub(
+                    "The SSH connection under the database tunnel dropped during the check (\(lost)); nothing was changed. Connect again and rerun `wprescue db check`."))
+            }
             show(report, on: console)
 
             var repairs: [DatabaseRepair.Outcome]?

@@ -7,6 +7,8 @@ enum CLIError: Error, LocalizedError {
     case declined
     case unsupportedSite(String)
     case invalidArguments(String)
+    /// Work that had to stop partway (a connection dropped); the sentence says why and what to do.
+    case interrupted(String)
 
     var errorDescription: String? {
         switch self {
@@ -18,7 +20,7 @@ enum CLIError: Error, LocalizedError {
             return "Stopped: nothing was changed."
         case .unsupportedSite(let detail):
             return detail
-        case .invalidArguments(let detail):
+        case .invalidArguments(let detail), .interrupted(let detail):
             return detail
         }
     }

@@ -54,8 +54,9 @@ enum SiteDatabase {
                             fix: "wprescue db check")]
         }
         let connector = connector(context, site: site, queryTimeoutSeconds: 30)
+        let route: DatabaseRoute?
         do {
-            _ = try prepareRoute(connector, credentials: credentials)
+            route = try prepareRoute(connector, credentials: credentials)
         } catch {
             return [Finding(id: .databaseOther, severity: .info,
                             summary: "The database was not checked: \(credentials.password.scrub(error.localizedDescription))")]
@@ -64,6 +65,10 @@ enum SiteDatabase {
             expectedURL: expectedURL, configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
             timeoutSeconds: 5))
         let report = checkup.run(using: connector).report.scrubbed(of: credentials.password)
+        if let lost = route?.failure {
+            return [Finding(id: .databaseOther, severity: .info,
+                            summary: credentials.password.scrub("The database check was cut short: the SSH connection under its tunnel dropped (\(lost))"))]
+        }
         if let error = report.error {
             return [Finding(id: .databaseConnection, severity: .critical,
                             summary: "WordPress cannot connect to its database: \(error.meaning)",

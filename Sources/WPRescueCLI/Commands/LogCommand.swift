@@ -162,12 +162,7 @@ struct LogCommand: SiteCommand {
 /// entry at a time.
 private final class JSONEntryStream {
     private let enabled: Bool
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    private let encoder = Console.jsonEncoder(pretty: false)
     private var buffer = Data()
     private var count = 0
 

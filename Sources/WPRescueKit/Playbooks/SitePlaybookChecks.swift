@@ -121,14 +121,7 @@ extension SitePlaybookTools {
         let debug = config?.value(of: "WP_DEBUG")?.boolValue == true
         let logSetting = config?.value(of: "WP_DEBUG_LOG")
         let logging = debug && (logSetting?.boolValue == true || logSetting?.stringValue != nil)
-        let path: String
-        if let file = parameters.text("file") {
-            path = try sitePath(file)
-        } else if let configured = logSetting?.stringValue, !configured.isEmpty {
-            path = configured.hasPrefix("/") ? configured : SitePath.join(root, configured)
-        } else {
-            path = SitePath.join(site.layout.contentDirectory, "debug.log")
-        }
+        let path = try parameters.text("file").map(sitePath) ?? SiteLogs.debugLogPath(of: site, config: config)
         let shown = relative(path)
         var evidence = [logging ? "WordPress logs PHP errors to \(shown) (WP_DEBUG and WP_DEBUG_LOG are on)."
                                 : "WordPress does not log PHP errors now (WP_DEBUG_LOG needs WP_DEBUG on)."]

@@ -26,7 +26,7 @@ enum SSHIntegration {
 
 /// A throwaway OpenSSH server on a free loopback port, for one test: its own host keys,
 /// config and client keys in a temporary folder, `internal-sftp`, and the local account
-/// `wprescue-sftp-test` (created if missing, password reset each test run).
+/// `wprescue-sftp-test` (created if missing; its password is kept machine-wide, see `password`).
 ///
 /// Everything a test needs from "the server" goes through this type, so it can later be
 /// pointed at the shared test bed instead.
@@ -45,16 +45,43 @@ final class TestSSHServer {
     private let process: SpawnedProcess
     private let logFile: String
 
-    /// The test user's password, set once per test process.
+    /// The test user's password. It is machine-wide, like the account: kept in a root-only file,
+    /// so test processes running side by side (a second checkout, CI next to a session) agree on
+    /// it instead of each setting its own and locking the other out.
     static var password: String { get throws { try account.get() } }
 
+    static let secretsDirectory = "/var/lib/wprescue-sftp-test"
+
     private static let account: Result<String, any Error> = Result {
+        try FileManager.default.createDirectory(atPath: secretsDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let lock = open(secretsDirectory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX) == 0 else { throw TestServerError("could not lock \(secretsDirectory)/lock") }
+        defer { close(lock) }
+
         if getpwnam(userName) == nil {
             try run("/usr/sbin/useradd", ["--create-home", "--shell", "/bin/sh", userName])
         }
-        let password = "Pw-" + UUID().uuidString.prefix(18)
-        // Also unlocks the account: with UsePAM no, sshd refuses even keys for a locked ("!") account.
-        try run("/usr/sbin/chpasswd", [], input: "\(userName):\(password)\n")
+        let passwordFile = secretsDirectory + "/password"
+        let password: String
+        if let saved = try? String(contentsOfFile: passwordFile, encoding: .utf8), !saved.isEmpty {
+            password = saved
+        } else {
+            password = "Pw-" + UUID().uuidString.prefix(18)
+            guard FileManager.default.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw TestServerError("could not write \(passwordFile)")
+            }
+        }
+        // chpasswd only when the shadow entry is not the one it wrote last time. Setting it also
+        // unlocks the account: with UsePAM no, sshd refuses even keys for a locked ("!") account.
+        let markerFile = secretsDirectory + "/shadow-entry"
+        let shadowEntry = { try run("/usr/bin/getent", ["shadow", userName]).split(separator: ":").dropFirst().first.map(String.init) ?? "" }
+        if (try? String(contentsOfFile: markerFile, encoding: .utf8)) != (try shadowEntry()) {
+            try run("/usr/sbin/chpasswd", [], input: "\(userName):\(password)\n")
+            guard FileManager.default.createFile(atPath: markerFile, contents: Data(try shadowEntry().utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw TestServerError("could not write \(markerFile)")
+            }
+        }
         return password
     }
 
@@ -80,37 +107,51 @@ final class TestSSHServer {
         try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "wprescue-test", "-f", clientKey])
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: directory + "/authorized_keys")
 
-        port = try Self.freePort()
         logFile = directory + "/sshd.log"
-        let config = """
-        \(settings)
-        Port \(port)
-        ListenAddress 127.0.0.1
-        ListenAddress ::1
-        HostKey \(directory)/ssh_host_ed25519_key
-        HostKey \(directory)/ssh_host_ecdsa_key
-        PidFile \(directory)/sshd.pid
-        AuthorizedKeysFile \(directory)/authorized_keys
-        StrictModes no
-        UsePAM no
-        PermitRootLogin no
-        AllowUsers \(Self.userName)
-        PubkeyAuthentication yes
-        PasswordAuthentication no
-        KbdInteractiveAuthentication no
-        MaxAuthTries 12
-        Subsystem sftp internal-sftp
-        LogLevel VERBOSE
-        Match User \(Self.userName)
-            \(userSettings)
-
-        """
-        try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
-        // sshd refuses to start without its privilege separation folder.
+        // sshd needs its privilege separation folder.
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        // A free port can be taken again (by another test, or a client's outgoing connection)
+        // before sshd binds it: then sshd cannot listen, and the server starts on another port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let candidate = try Self.freePort()
+            let config = """
+            \(settings)
+            Port \(candidate)
+            ListenAddress 127.0.0.1
+            ListenAddress ::1
+            HostKey \(directory)/ssh_host_ed25519_key
+            HostKey \(directory)/ssh_host_ecdsa_key
+            PidFile \(directory)/sshd.pid
+            AuthorizedKeysFile \(directory)/authorized_keys
+            StrictModes no
+            UsePAM no
+            PermitRootLogin no
+            AllowUsers \(Self.userName)
+            PubkeyAuthentication yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            MaxAuthTries 12
+            MaxStartups 100
+            Subsystem sftp internal-sftp
+            LogLevel VERBOSE
+            Match User \(Self.userName)
+                \(userSettings)
 
-        process = try SpawnedProcess(Self.sshdPath, ["-D", "-e", "-f", directory + "/sshd_config"], logFile: logFile)
-        try waitUntilListening()
+            """
+            try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
+            let spawned = try SpawnedProcess(Self.sshdPath, ["-D", "-e", "-f", directory + "/sshd_config"], logFile: logFile)
+            do {
+                try Self.waitUntilListening(spawned, port: candidate, logFile: logFile)
+                port = candidate
+                process = spawned
+                return
+            } catch {
+                spawned.terminate()
+                if attempt == 5 { throw error }
+            }
+        }
     }
 
     deinit {
@@ -184,27 +225,20 @@ final class TestSSHServer {
 
     // MARK: - Helpers
 
-    private func waitUntilListening() throws {
+    /// Waits for this sshd's own "Server listening" lines, one per address: a connection alone
+    /// could reach whatever else took the port.
+    private static func waitUntilListening(_ process: SpawnedProcess, port: Int, logFile: String) throws {
+        let listening = ["127.0.0.1", "::1"].map { "Server listening on \($0) port \(port)." }
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
+            let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+            // sshd goes on when one of its two addresses is taken; this server then starts again.
+            if log.contains("Bind to port \(port) on") { throw TestServerError("port \(port) was taken:\n\(log)") }
+            if listening.allSatisfy(log.contains) { return }
             guard process.isRunning else { throw TestServerError("sshd exited at start:\n\(log)") }
-            if Self.canConnect(port: port) { return }
             usleep(20_000)
         }
-        throw TestServerError("sshd did not listen on port \(port) within 10 s:\n\(log)")
-    }
-
-    private static func canConnect(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        throw TestServerError("sshd did not listen on port \(port) within 10 s:\n\((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
     }
 
     private static func freePort() throws -> Int {

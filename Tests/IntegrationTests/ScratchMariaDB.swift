@@ -32,7 +32,7 @@ final class ScratchMariaDB {
     static var shouldRun: Bool { Testbed.required || programsPresent }
 
     let directory: String
-    let port: Int
+    private(set) var port: Int
     private let options: [String]
     private var server: Process?
 
@@ -51,7 +51,18 @@ final class ScratchMariaDB {
         port = try Self.freePort()
         self.options = options
         try copyTemplate()
-        try start()
+        // The free port can be taken again before the server binds it; then it starts on another.
+        for attempt in 1...5 {
+            do {
+                try start()
+                return
+            } catch {
+                let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
+                guard attempt < 5, log.contains("Address already in use") else { throw error }
+                try? FileManager.default.removeItem(atPath: directory + "/error.log")
+                port = try Self.freePort()
+            }
+        }
     }
 
     deinit {

@@ -94,11 +94,11 @@ struct BisectOnTestbedTests {
     func `kill -9 mid-bisect, then undo --all restores the tree byte-for-byte`(backend: SiteBackend) throws {
         try testbed.inject("many-plugins", "30", "worker-killer")
         let broken = try TreeSnapshot(of: testbed.sitePath)
-        let slow = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
-                                 extraEnvironment: ["WPRESCUE_TEST_STEP_DELAY_MS": "10"])
-        let running = try slow.start(backend.siteArguments(testbed) + ["bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
-        let state = cli.environment["WPRESCUE_STATE_DIR"] ?? ""
-        #expect(JournalWatch.wait(in: state, forMarker: "\"event\":\"done\"", count: 20, timeout: 60), "the bisection moved plugins")
+        // The bisection stops itself after its 20th step, mid-search, and is killed there.
+        let stopping = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
+                                     extraEnvironment: StoppedProcess.environment(stoppingAfter: "done", count: 20))
+        let running = try stopping.start(backend.siteArguments(testbed) + ["bisect", "--url", testbed.nginxURL + "/", "--settle", "0"])
+        #expect(StoppedProcess.wait(for: running.process.processIdentifier), "the bisection moved plugins")
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
         #expect(running.process.terminationReason == .uncaughtSignal, "killed while bisecting")

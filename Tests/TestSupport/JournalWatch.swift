@@ -17,3 +17,26 @@ public enum JournalWatch {
         return false
     }
 }
+
+/// Processes started with `WPRESCUE_TEST_STOP_AT`, which stop themselves at a journal record.
+public enum StoppedProcess {
+    /// The environment that makes wprescue stop right after its `count`-th `event` record.
+    public static func environment(stoppingAfter event: String, count: Int) -> [String: String] {
+        ["WPRESCUE_TEST_STOP_AT": "\(event):\(count)"]
+    }
+
+    /// Waits until `pid` is stopped (state T in /proc); false when it ended or `timeout` passed.
+    public static func wait(for pid: Int32, timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            // The field after the command name is the state.
+            let state = stat[stat.index(after: close)...].split(separator: " ").first
+            if state == "T" { return true }
+            if state == "Z" || state == "X" { return false }
+            usleep(1000)
+        }
+        return false
+    }
+}

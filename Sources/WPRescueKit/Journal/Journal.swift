@@ -257,6 +257,7 @@ public final class Journal {
         guard written == line.count, fsync(descriptor) == 0 else {
             throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno)))
         }
+        Self.stopPoint?.reached(record.event)
     }
 
     private func saveBackup(_ contents: Data, operation: String, name: String) throws -> String {
@@ -312,5 +313,37 @@ public final class Journal {
 
     private static func testHookBetweenSteps() {
         if stepDelay > 0 { usleep(stepDelay) }
+    }
+
+    /// `WPRESCUE_TEST_STOP_AT=intent:31` makes the process stop itself (SIGSTOP) right after its
+    /// 31st intent record is on disk, so a crash test kills it exactly there however busy the
+    /// machine is. Events: the journal's own names (begin, intent, done, reverted, …).
+    private static let stopPoint: JournalStopPoint? = {
+        guard let value = ProcessInfo.processInfo.environment["WPRESCUE_TEST_STOP_AT"] else { return nil }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let event = JournalRecord.Event(rawValue: String(parts[0])), let count = Int(parts[1]), count > 0 else { return nil }
+        return JournalStopPoint(event: event, count: count)
+    }()
+}
+
+/// Counts the records of one event this process appends and stops it at the chosen one.
+private final class JournalStopPoint: @unchecked Sendable {
+    let event: JournalRecord.Event
+    let count: Int
+    private var seen = 0
+    private let lock = NSLock()
+
+    init(event: JournalRecord.Event, count: Int) {
+        self.event = event
+        self.count = count
+    }
+
+    func reached(_ appended: JournalRecord.Event) {
+        guard appended == event else { return }
+        let stop = lock.withLock {
+            seen += 1
+            return seen == count
+        }
+        if stop { raise(SIGSTOP) }
     }
 }

@@ -66,7 +66,8 @@ struct DebugSnapshotStore {
     }
 
     func save(_ settings: DebugSettings) throws {
-        try JSONEncoder().encode(settings).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // wprescue's own atomic write: synced to disk before the rename, readable by the operator only.
+        try LocalFileSystem().writeAtomically(path, contents: try JSONEncoder().encode(settings), newFileMode: 0o600)
     }
 
     func clear() throws {

@@ -45,6 +45,15 @@ public struct SSHAddress: Equatable, Sendable {
         return try parseSCPStyle(text: text, trimmed: Substring(trimmed))
     }
 
+    /// One host of a `ProxyJump` list: `[user@]host[:port]` or `ssh://[user@]host[:port]`
+    /// (IPv6 in brackets); nil when it is neither. The path is unused.
+    static func jumpHost(_ text: String) -> SSHAddress? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if rest.lowercased().hasPrefix("ssh://") { rest = rest.dropFirst(6) }
+        guard !rest.isEmpty, !rest.contains("/") else { return nil }
+        return try? parseURL(text: text, rest: rest)
+    }
+
     /// `sftp://user@host:port` (no path), as `SiteFileSystem.locationDescription` shows it.
     public var displayName: String {
         var result = "sftp://"

@@ -13,16 +13,26 @@ public struct SSHHostSettings: Equatable, Sendable {
     public var port: Int?
     /// As written in the file, before `~` and `%` expansion.
     public var identityFiles: [String]
-    /// `ProxyJump` or `ProxyCommand` with its value: wprescue connects directly and cannot honour it.
-    public var proxy: String?
+    /// `ProxyJump` or `ProxyCommand`, whichever came first; nil when neither is set.
+    public var proxy: SSHProxySetting?
 
-    public init(hostName: String? = nil, user: String? = nil, port: Int? = nil, identityFiles: [String] = [], proxy: String? = nil) {
+    public init(hostName: String? = nil, user: String? = nil, port: Int? = nil, identityFiles: [String] = [], proxy: SSHProxySetting? = nil) {
         self.hostName = hostName
         self.user = user
         self.port = port
         self.identityFiles = identityFiles
         self.proxy = proxy
     }
+}
+
+/// How ssh_config says a host is reached: OpenSSH takes the first of `ProxyJump` and
+/// `ProxyCommand`, and `none` counts as set (a later line cannot add a proxy back).
+public enum SSHProxySetting: Equatable, Sendable {
+    /// `ProxyJump none` or `ProxyCommand none`: connect directly.
+    case disabled
+    /// The jump hosts in order, each `[user@]host[:port]` or `ssh://[user@]host[:port]`.
+    case jump([String])
+    case command(String)
 }
 
 /// A parsed `~/.ssh/config` (with its `Include`d files), read the way OpenSSH reads it:
@@ -112,8 +122,13 @@ public struct SSHConfig: Sendable {
                 case "port": if settings.port == nil, let port = Int(first), (1...65535).contains(port) { settings.port = port }
                 case "identityfile": settings.identityFiles.append(first)
                 case "proxyjump", "proxycommand":
-                    if settings.proxy == nil, first.lowercased() != "none" {
-                        settings.proxy = (keyword == "proxyjump" ? "ProxyJump " : "ProxyCommand ") + arguments.joined(separator: " ")
+                    guard settings.proxy == nil else { continue }
+                    if first.lowercased() == "none" {
+                        settings.proxy = .disabled
+                    } else if keyword == "proxyjump" {
+                        settings.proxy = .jump(arguments.joined(separator: ",").split(separator: ",").map(String.init))
+                    } else {
+                        settings.proxy = .command(arguments.joined(separator: " "))
                     }
                 default: continue
                 }
@@ -211,13 +226,17 @@ public struct SSHEndpoint: Equatable, Sendable {
     public var user: String
     /// `IdentityFile` entries from ssh_config, with `~` and `%` tokens expanded.
     public var identityFiles: [String]
+    /// `ProxyJump` hosts, first hop first: the connection goes to the first, from there to the
+    /// next, and from the last to this server. Empty for a direct connection.
+    public var jumpHosts: [SSHEndpoint]
 
-    public init(alias: String, hostName: String, port: Int, user: String, identityFiles: [String] = []) {
+    public init(alias: String, hostName: String, port: Int, user: String, identityFiles: [String] = [], jumpHosts: [SSHEndpoint] = []) {
         self.alias = alias
         self.hostName = hostName
         self.port = port
         self.user = user
         self.identityFiles = identityFiles
+        self.jumpHosts = jumpHosts
     }
 
     /// `user@host:port`, as people recognize it; IPv6 addresses in brackets.
@@ -226,12 +245,49 @@ public struct SSHEndpoint: Equatable, Sendable {
         return "\(user)@\(host)\(port == 22 ? "" : ":\(port)")"
     }
 
+    /// The hop this server is reached through (the last jump host, itself reached through the
+    /// ones before it); nil for a direct connection.
+    var lastJump: SSHEndpoint? {
+        guard var hop = jumpHosts.last else { return nil }
+        hop.jumpHosts = Array(jumpHosts.dropLast())
+        return hop
+    }
+
     /// What the address gives wins over ssh_config, which wins over the defaults (the local
     /// user name, port 22), as with `ssh -l user -p port alias`.
     public static func resolve(_ address: SSHAddress, config: SSHConfig?, localUserName: String, homeDirectory: String) throws -> SSHEndpoint {
+        try resolve(address, config: config, localUserName: localUserName, homeDirectory: homeDirectory, reachedFrom: [])
+    }
+
+    /// OpenSSH's `ProxyJump a,b`: b is reached through a, and only a's own ProxyJump applies
+    /// (the list overrides b's). `reachedFrom` holds the hosts whose ProxyJump led here.
+    private static func resolve(_ address: SSHAddress, config: SSHConfig?, localUserName: String, homeDirectory: String,
+                                reachedFrom: [String], honourProxy: Bool = true) throws -> SSHEndpoint {
         let settings = config?.settings(forHost: address.host) ?? SSHHostSettings()
-        if let proxy = settings.proxy {
-            throw SSHConnectionError.unsupportedProxy(alias: address.host, setting: proxy)
+        var jumpHosts: [SSHEndpoint] = []
+        switch honourProxy ? settings.proxy : nil {
+        case .command(let command):
+            throw SSHConnectionError.unsupportedProxy(alias: address.host, setting: "ProxyCommand \(command)")
+        case .jump(let hops):
+            let chain = reachedFrom + [address.host]
+            for (index, hop) in hops.enumerated() {
+                guard let hopAddress = SSHAddress.jumpHost(hop) else {
+                    throw SSHConnectionError.invalidJumpHost(alias: address.host, value: hop)
+                }
+                // `Host *` with a ProxyJump also matches the jump host itself: it cannot jump
+                // through itself, so it is reached directly.
+                if hops.count == 1, hopAddress.host.lowercased() == address.host.lowercased() { break }
+                guard !chain.contains(where: { $0.lowercased() == hopAddress.host.lowercased() }), chain.count < 8 else {
+                    throw SSHConnectionError.jumpHostLoop(chain: chain + [hopAddress.host])
+                }
+                let endpoint = try resolve(hopAddress, config: config, localUserName: localUserName, homeDirectory: homeDirectory,
+                                           reachedFrom: chain, honourProxy: index == 0)
+                jumpHosts += endpoint.jumpHosts
+                jumpHosts.append(SSHEndpoint(alias: endpoint.alias, hostName: endpoint.hostName, port: endpoint.port,
+                                             user: endpoint.user, identityFiles: endpoint.identityFiles))
+            }
+        case .disabled, nil:
+            break
         }
         let hostName = settings.hostName.map { expand($0, tokens: ["h": address.host]) } ?? address.host
         let user = address.user ?? settings.user ?? localUserName
@@ -246,7 +302,7 @@ public struct SSHEndpoint: Equatable, Sendable {
             }
             return expanded
         }
-        return SSHEndpoint(alias: address.host, hostName: hostName, port: port, user: user, identityFiles: identityFiles)
+        return SSHEndpoint(alias: address.host, hostName: hostName, port: port, user: user, identityFiles: identityFiles, jumpHosts: jumpHosts)
     }
 
     /// Replaces `%x` tokens OpenSSH knows; `%%` is a literal percent sign; unknown tokens stay.

@@ -7,6 +7,9 @@ import Foundation
 public enum SSHConnectionError: Error, Equatable, LocalizedError {
     case configUnreadable(path: String, detail: String)
     case unsupportedProxy(alias: String, setting: String)
+    case invalidJumpHost(alias: String, value: String)
+    /// `ProxyJump` leads back to a host already on the way.
+    case jumpHostLoop(chain: [String])
     case hostNotFound(host: String, detail: String)
     case connectFailed(host: String, port: Int, detail: String)
     case connectTimedOut(host: String, port: Int, seconds: Int)
@@ -31,7 +34,11 @@ public enum SSHConnectionError: Error, Equatable, LocalizedError {
         case .configUnreadable(let path, let detail):
             return "Could not read the SSH configuration \(path) (\(detail)); fix its permissions or pass the address without an alias."
         case .unsupportedProxy(let alias, let setting):
-            return "~/.ssh/config reaches \(alias) through `\(setting)`, which wprescue cannot follow yet; connect from a machine that reaches the server directly, or give its real address."
+            return "~/.ssh/config reaches \(alias) through `\(setting)`, which wprescue cannot run; if that command is `ssh -W %h:%p somehost`, write `ProxyJump somehost` instead, which wprescue follows, or connect from a machine that reaches the server directly."
+        case .invalidJumpHost(let alias, let value):
+            return "The ProxyJump host `\(value)` for \(alias) in ~/.ssh/config is not of the form [user@]host[:port]; fix that line."
+        case .jumpHostLoop(let chain):
+            return "ProxyJump in ~/.ssh/config goes round in a circle (\(chain.joined(separator: " → "))); add `ProxyJump none` under the `Host` entry of the jump host."
         case .hostNotFound(let host, let detail):
             return "The host name \(host) could not be resolved (\(detail)); check the spelling, or the HostName of the alias in ~/.ssh/config."
         case .connectFailed(let host, let port, let detail):

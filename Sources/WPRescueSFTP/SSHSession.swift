@@ -19,6 +19,11 @@ public final class SSHSession {
     public private(set) var hostKeyFingerprint = ""
     /// True when this connection recorded the host key (`acceptNewHostKey` on an unknown host).
     public private(set) var recordedNewHostKey = false
+    /// Host keys recorded on the way here, jump hosts first: `[host]:port` and fingerprint.
+    public var recordedHostKeys: [(host: String, fingerprint: String)] {
+        jumpRecordedHostKeys + (recordedNewHostKey ? [(KnownHostsCollection.lookupName(host: endpoint.hostName, port: endpoint.port), hostKeyFingerprint)] : [])
+    }
+    private let jumpRecordedHostKeys: [(host: String, fingerprint: String)]
 
     let handle: OpaquePointer
     let socket: Int32
@@ -29,6 +34,9 @@ public final class SSHSession {
     let timeoutSeconds: Int
     /// Set once the transport failed; every later call fails fast with the same sentence.
     private(set) var lostDetail: String?
+    /// For a server behind `ProxyJump` hosts: the tunnel through the last of them, which this
+    /// session's socket is connected to. It owns the jump host's session; nil when direct.
+    private let relay: SSHTunnel?
 
     /// Connects, verifies the host key against known_hosts, and logs in.
     public init(endpoint: SSHEndpoint, options: SSHConnectionOptions) throws {
@@ -43,7 +51,23 @@ public final class SSHSession {
         var options = options
         options.passphrasePrompt = answers.recording(options.passphrasePrompt, kind: "passphrase")
         options.passwordPrompt = answers.recording(options.passwordPrompt, kind: "password")
-        let socket = try TCPConnector.connect(host: endpoint.hostName, port: endpoint.port, timeout: options.connectTimeout)
+        let relay: SSHTunnel?
+        let socket: Int32
+        if let jump = endpoint.lastJump {
+            // As `ssh -J`: log in to the jump host (through the hops before it, if any), have it
+            // open a direct-tcpip channel to this server, and speak SSH over that channel.
+            // Host keys are checked under this server's own name, as OpenSSH does.
+            let jumpSession = try SSHSession(endpoint: jump, options: options)
+            jumpRecordedHostKeys = jumpSession.recordedHostKeys
+            let tunnel = try SSHTunnel(session: jumpSession, target: .tcp(host: endpoint.hostName, port: endpoint.port))
+            relay = tunnel
+            socket = try TCPConnector.connect(unixSocket: tunnel.localSocketPath)
+        } else {
+            relay = nil
+            jumpRecordedHostKeys = []
+            socket = try TCPConnector.connect(host: endpoint.hostName, port: endpoint.port, timeout: options.connectTimeout)
+        }
+        self.relay = relay
         let context = SessionContext()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, Unmanaged.passUnretained(context).toOpaque()) else {
             close(socket)

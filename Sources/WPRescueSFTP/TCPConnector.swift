@@ -44,6 +44,29 @@ enum TCPConnector {
         throw SSHConnectionError.connectFailed(host: host, port: port, detail: String(cString: strerror(lastError)))
     }
 
+    /// Connects to a local Unix socket: the near end of the tunnel through a jump host.
+    static func connect(unixSocket path: String) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw SSHTunnelError.localListenerFailed(detail: String(cString: strerror(errno))) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(descriptor)
+            throw SSHTunnelError.localListenerFailed(detail: "the socket path \(path) is too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let detail = String(cString: strerror(errno))
+            close(descriptor)
+            throw SSHTunnelError.localListenerFailed(detail: "connecting to \(path): \(detail)")
+        }
+        return descriptor
+    }
+
     private enum Attempt { case connected(Int32), failed(Int32), timedOut }
 
     private static func attempt(_ address: addrinfo, timeoutMilliseconds: Int32) -> Attempt {

@@ -170,5 +170,36 @@ struct DatabaseOverSSHTests {
         #expect(probe.standardOutput.contains("\(testbed.nginxURL)/ "), "\(probe.standardOutput)")
         try expectNoTunnelLeft()
     }
+
+    @Test func `a site behind a ProxyJump host has its files and its database reached through it`() throws {
+        // A home of its own whose ssh_config reaches the site through a jump host (the test bed's
+        // sshd plays both parts).
+        let home = temporary + "/home-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: home + "/.ssh", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let account = """
+                HostName \(testbed["SSH_HOST"])
+                Port \(testbed["SSH_PORT"])
+                User \(testbed["SSH_USER"])
+                IdentityFile \(testbed["SSH_KEY"])
+            """
+        try "Host tb-site\n\(account)\n    ProxyJump tb-gate\nHost tb-gate\n\(account)\n"
+            .write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
+        let runner = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
+                                   extraEnvironment: ["TMPDIR": temporary + "/", "HOME": home])
+        let jumpSite = ["--site", "tb-site:\(testbed.sitePath)", "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+
+        let plugins = try runner.run(jumpSite + ["--verbose", "plugins", "list"])
+        #expect(plugins.status == 0, "\(plugins.standardError)")
+        #expect(plugins.standardOutput.contains("Connected to \(server) through \(server) (ProxyJump)."), "\(plugins.standardOutput)")
+        #expect(plugins.standardOutput.contains("akismet"), "\(plugins.standardOutput)")
+
+        // The database tunnel's own login goes through the jump host as well.
+        let run = try DatabaseCheckRun(runner, jumpSite + ["db", "check"])
+        #expect(run.result.status == 0, "\(run.everything)")
+        #expect(run.summary("connection").contains("on \(server) (through SSH)"), "\(run.summary("connection"))")
+        #expect(!run.everything.contains(password))
+        try expectNoTunnelLeft()
+    }
 }
 }

@@ -38,7 +38,7 @@ struct SSHConfigTests {
         ("PRODUCTION", SSHHostSettings(hostName: "203.0.113.10", user: "deploy", port: 2222, identityFiles: ["~/.ssh/prod_ed25519", "~/.ssh/id_default"])),
         ("shop.example.com", SSHHostSettings(hostName: nil, user: "web", port: 2200, identityFiles: ["%d/.ssh/keys/%h key", "~/.ssh/id_default"])),
         ("legacy.example.com", SSHHostSettings(hostName: "%h.internal", user: "fallback", port: 22022, identityFiles: ["~/.ssh/id_default"])),
-        ("stag1", SSHHostSettings(hostName: "staging.example.net", user: "fallback", port: 2200, identityFiles: ["~/.ssh/id_default"], proxy: "ProxyJump bastion")),
+        ("stag1", SSHHostSettings(hostName: "staging.example.net", user: "fallback", port: 2200, identityFiles: ["~/.ssh/id_default"], proxy: .jump(["bastion"]))),
         ("stage10", SSHHostSettings(hostName: nil, user: "fallback", port: 2200, identityFiles: ["~/.ssh/id_default"])),
     ])
     func `first value wins, patterns and negation as in OpenSSH`(host: String, expected: SSHHostSettings) {
@@ -90,11 +90,73 @@ struct SSHConfigTests {
         #expect(plain == SSHEndpoint(alias: "203.0.113.99", hostName: "203.0.113.99", port: 22, user: "me"))
     }
 
-    @Test func `refuses a host reached through ProxyJump rather than connect around it`() throws {
-        let address = try SSHAddress.parse("stag1:/srv")
-        #expect(throws: SSHConnectionError.unsupportedProxy(alias: "stag1", setting: "ProxyJump bastion")) {
-            try SSHEndpoint.resolve(address, config: SSHConfig(text: Self.sample), localUserName: "me", homeDirectory: "/home/me")
-        }
+    @Test func `ProxyJump hosts are resolved through ssh_config themselves, first hop first`() throws {
+        let config = SSHConfig(text: """
+        Host site
+            HostName 10.0.0.5
+            ProxyJump gate,ops@inner:2200
+        Host gate
+            HostName gate.example.com
+            User jumper
+            IdentityFile ~/.ssh/gate_key
+            ProxyJump outer
+        Host inner
+            HostName 10.0.0.2
+            ProxyJump ignored-because-the-list-overrides-it
+        Host outer
+            HostName 198.51.100.1
+        """)
+        let endpoint = try SSHEndpoint.resolve(try SSHAddress.parse("site:/srv/www"), config: config, localUserName: "me", homeDirectory: "/home/me")
+        #expect(endpoint.hostName == "10.0.0.5")
+        #expect(endpoint.jumpHosts == [
+            SSHEndpoint(alias: "outer", hostName: "198.51.100.1", port: 22, user: "me"),
+            SSHEndpoint(alias: "gate", hostName: "gate.example.com", port: 22, user: "jumper", identityFiles: ["/home/me/.ssh/gate_key"]),
+            SSHEndpoint(alias: "inner", hostName: "10.0.0.2", port: 2200, user: "ops"),
+        ])
+        // The session reaches the last hop through the ones before it.
+        #expect(endpoint.lastJump?.alias == "inner")
+        #expect(endpoint.lastJump?.jumpHosts.map(\.alias) == ["outer", "gate"])
+    }
+
+    @Test func `a catch-all ProxyJump does not make the jump host jump through itself, and none wins when first`() throws {
+        let config = SSHConfig(text: """
+        Host direct
+            ProxyJump none
+        Host *
+            ProxyJump bastion
+        """)
+        let site = try SSHEndpoint.resolve(try SSHAddress.parse("shop:/srv"), config: config, localUserName: "me", homeDirectory: "/home/me")
+        #expect(site.jumpHosts == [SSHEndpoint(alias: "bastion", hostName: "bastion", port: 22, user: "me")])
+        let direct = try SSHEndpoint.resolve(try SSHAddress.parse("direct:/srv"), config: config, localUserName: "me", homeDirectory: "/home/me")
+        #expect(direct.jumpHosts.isEmpty)
+    }
+
+    @Test func `ProxyCommand, a jump loop and a malformed jump host are refused with a sentence`() throws {
+        let config = SSHConfig(text: """
+        Host piped
+            ProxyCommand ssh -W %h:%p gate
+        Host a
+            ProxyJump b
+        Host b
+            ProxyJump a
+        Host broken
+            ProxyJump gate/path
+        """)
+        func resolve(_ host: String) throws { _ = try SSHEndpoint.resolve(try SSHAddress.parse("\(host):/srv"), config: config, localUserName: "me", homeDirectory: "/home/me") }
+        let command = try #require(throws: SSHConnectionError.self) { try resolve("piped") }
+        #expect(command == .unsupportedProxy(alias: "piped", setting: "ProxyCommand ssh -W %h:%p gate"))
+        #expect(command.localizedDescription.contains("ProxyJump"))
+        #expect(throws: SSHConnectionError.jumpHostLoop(chain: ["a", "b", "a"])) { try resolve("a") }
+        #expect(throws: SSHConnectionError.invalidJumpHost(alias: "broken", value: "gate/path")) { try resolve("broken") }
+    }
+
+    @Test(arguments: [
+        ("gate", SSHAddress(user: nil, host: "gate", port: nil, path: ".")),
+        ("ops@gate:2200", SSHAddress(user: "ops", host: "gate", port: 2200, path: ".")),
+        ("ssh://ops@[2001:db8::1]:22", SSHAddress(user: "ops", host: "2001:db8::1", port: 22, path: ".")),
+    ])
+    func `jump hosts are written like ssh -J takes them`(text: String, expected: SSHAddress) {
+        #expect(SSHAddress.jumpHost(text) == expected)
     }
 
     @Test(arguments: [

@@ -30,8 +30,12 @@ enum SiteConnector {
             options.passwordPrompt = { destination in getpass("Password for \(destination): ").map { String(cString: $0) } }
         }
         let fileSystem = try SFTPFileSystem.connect(to: address, options: options)
-        if fileSystem.session.recordedNewHostKey {
-            console.note("Recorded \(address.host)'s host key \(fileSystem.session.hostKeyFingerprint) in \(options.knownHostsFile ?? "~/.ssh/known_hosts").")
+        for (host, fingerprint) in fileSystem.session.recordedHostKeys {
+            console.note("Recorded \(host)'s host key \(fingerprint) in \(options.knownHostsFile ?? "~/.ssh/known_hosts").")
+        }
+        let jumps = fileSystem.session.endpoint.jumpHosts
+        if !jumps.isEmpty {
+            console.detail("Connected to \(fileSystem.session.displayName) through \(jumps.map(\.displayName).joined(separator: ", then ")) (ProxyJump).")
         }
         let root = try fileSystem.canonicalPath(address.path.isEmpty ? "." : address.path)
         return try Site.open(path: root, fileSystem: fileSystem, identityPrefix: fileSystem.locationDescription, environment: environment)

@@ -233,7 +233,8 @@ final class TestSSHServer {
         while Date() < deadline {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
             // sshd goes on when one of its two addresses is taken; this server then starts again.
-            if log.contains("Bind to port \(port) on") { throw TestServerError("port \(port) was taken:\n\(log)") }
+            let bindFailed = log.split(separator: "\n").contains { $0.contains("Bind to port \(port) on") && $0.contains("failed") }
+            if bindFailed { throw TestServerError("port \(port) was taken:\n\(log)") }
             if listening.allSatisfy(log.contains) { return }
             guard process.isRunning else { throw TestServerError("sshd exited at start:\n\(log)") }
             usleep(20_000)

@@ -5,6 +5,7 @@
 #   - log --summary of the last 16 MB of a 1 GB debug.log over SFTP (bytes read)
 #   - wp-config.php edits per second (config set, the whole CLI each time)
 #   - db check locally and over SFTP, where the database is reached through an SSH tunnel
+#   - plugins list and db check over SFTP, directly and through a ProxyJump host
 # Usage (as root): benchmarks/testbed-figures.sh > benchmarks/testbed-figures.md
 # Honours WPRESCUE_TESTBED_DIR and the test bed's port variables (see scripts/testbed.d/README.md).
 set -euo pipefail
@@ -134,3 +135,31 @@ for backend in local sftp; do
         echo "| $backend | $route | $(printf '%s\n' "${times[@]}" | median) |"
     done
 done
+echo
+
+echo "## Through a ProxyJump host"
+echo
+echo "The same sshd plays the jump host, so the extra cost is one more SSH login and a direct-tcpip"
+echo "channel that carries the site's own SSH session; db check pays it twice (its tunnel logs in again)."
+echo
+echo "| route | plugins list (s) | db check (s) |"
+echo "| --- | --- | --- |"
+jump_home=$(mktemp -d /tmp/wprescue-jump-home.XXXXXX)
+mkdir -m 700 "$jump_home/.ssh"
+account="    HostName $SSH_HOST
+    Port $SSH_PORT
+    User $SSH_USER
+    IdentityFile $SSH_KEY"
+printf 'Host tb-site\n%s\n    ProxyJump tb-gate\nHost tb-gate\n%s\n' "$account" "$account" >"$jump_home/.ssh/config"
+jump_site=(--site "tb-site:$SITE_PATH" --known-hosts "$SSH_KNOWN_HOSTS")
+for route in direct jump; do
+    if [[ $route == direct ]]; then site=("${sftp_site[@]}") home=$HOME; else site=("${jump_site[@]}") home=$jump_home; fi
+    list_times=() check_times=()
+    for ((run = 0; run < runs; run++)); do
+        start=$(now); HOME=$home "$wprescue" "${site[@]}" plugins list >/dev/null; middle=$(now)
+        HOME=$home "$wprescue" "${site[@]}" db check >/dev/null; end=$(now)
+        list_times+=("$(seconds "$start" "$middle")"); check_times+=("$(seconds "$middle" "$end")")
+    done
+    echo "| sftp, $route | $(printf '%s\n' "${list_times[@]}" | median) | $(printf '%s\n' "${check_times[@]}" | median) |"
+done
+rm -rf "$jump_home"

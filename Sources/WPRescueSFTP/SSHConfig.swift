@@ -69,6 +69,9 @@ public struct SSHConfig: Sendable {
                 guard depth < 16 else { continue }
                 let configs = arguments.flatMap(includedFiles).map { SSHConfig(text: $0, depth: depth + 1, includedFiles: includedFiles) }
                 lines.append(.include(configs))
+            case "proxycommand":
+                // As in OpenSSH, the rest of the line as written: it goes to /bin/sh, quotes and all.
+                lines.append(.option(keyword: keyword, arguments: [Self.rawValue(rawLine)]))
             default:
                 lines.append(.option(keyword: keyword, arguments: arguments))
             }
@@ -177,12 +180,7 @@ public struct SSHConfig: Sendable {
 
     /// Splits one line into a lowercased keyword and its arguments; nil for blank lines and comments.
     static func tokenize(_ line: Substring) -> (String, [String])? {
-        var rest = line.drop(while: { $0 == " " || $0 == "\t" })
-        if rest.isEmpty || rest.hasPrefix("#") { return nil }
-        let keywordEnd = rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "=" }) ?? rest.endIndex
-        let keyword = rest[..<keywordEnd].lowercased()
-        rest = rest[keywordEnd...].drop(while: { $0 == " " || $0 == "\t" })
-        if rest.hasPrefix("=") { rest = rest.dropFirst() }
+        guard let (keyword, rest) = splitKeyword(line) else { return nil }
 
         var arguments: [String] = []
         var current = ""
@@ -215,6 +213,22 @@ public struct SSHConfig: Sendable {
         if inArgument { arguments.append(current) }
         return (keyword, arguments)
     }
+
+    /// The keyword (lowercased) and what follows it and its `=` or blanks; nil for a blank or comment line.
+    private static func splitKeyword(_ line: Substring) -> (String, Substring)? {
+        var rest = line.drop(while: { $0 == " " || $0 == "\t" })
+        if rest.isEmpty || rest.hasPrefix("#") { return nil }
+        let keywordEnd = rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "=" }) ?? rest.endIndex
+        let keyword = rest[..<keywordEnd].lowercased()
+        rest = rest[keywordEnd...].drop(while: { $0 == " " || $0 == "\t" })
+        if rest.hasPrefix("=") { rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" }) }
+        return (keyword, rest)
+    }
+
+    /// The value of a line taken as written, without trailing blanks.
+    private static func rawValue(_ line: Substring) -> String {
+        String(splitKeyword(line)?.1 ?? "").trimmingCharacters(in: .whitespaces)
+    }
 }
 
 /// The host, user, port and keys one connection uses, after the address and ssh_config are combined.
@@ -229,14 +243,18 @@ public struct SSHEndpoint: Equatable, Sendable {
     /// `ProxyJump` hosts, first hop first: the connection goes to the first, from there to the
     /// next, and from the last to this server. Empty for a direct connection.
     public var jumpHosts: [SSHEndpoint]
+    /// `ProxyCommand` with its `%` tokens expanded: SSH runs over its standard input and output.
+    public var proxyCommand: String?
 
-    public init(alias: String, hostName: String, port: Int, user: String, identityFiles: [String] = [], jumpHosts: [SSHEndpoint] = []) {
+    public init(alias: String, hostName: String, port: Int, user: String, identityFiles: [String] = [], jumpHosts: [SSHEndpoint] = [],
+                proxyCommand: String? = nil) {
         self.alias = alias
         self.hostName = hostName
         self.port = port
         self.user = user
         self.identityFiles = identityFiles
         self.jumpHosts = jumpHosts
+        self.proxyCommand = proxyCommand
     }
 
     /// `user@host:port`, as people recognize it; IPv6 addresses in brackets.
@@ -259,36 +277,12 @@ public struct SSHEndpoint: Equatable, Sendable {
         try resolve(address, config: config, localUserName: localUserName, homeDirectory: homeDirectory, reachedFrom: [])
     }
 
-    /// OpenSSH's `ProxyJump a,b`: b is reached through a, and only a's own ProxyJump applies
-    /// (the list overrides b's). `reachedFrom` holds the hosts whose ProxyJump led here.
+    /// OpenSSH's `ProxyJump a,b`: b is reached through a, and only a's own ProxyJump or
+    /// ProxyCommand applies (the list overrides b's). `reachedFrom` holds the hosts whose
+    /// ProxyJump led here.
     private static func resolve(_ address: SSHAddress, config: SSHConfig?, localUserName: String, homeDirectory: String,
                                 reachedFrom: [String], honourProxy: Bool = true) throws -> SSHEndpoint {
         let settings = config?.settings(forHost: address.host) ?? SSHHostSettings()
-        var jumpHosts: [SSHEndpoint] = []
-        switch honourProxy ? settings.proxy : nil {
-        case .command(let command):
-            throw SSHConnectionError.unsupportedProxy(alias: address.host, setting: "ProxyCommand \(command)")
-        case .jump(let hops):
-            let chain = reachedFrom + [address.host]
-            for (index, hop) in hops.enumerated() {
-                guard let hopAddress = SSHAddress.jumpHost(hop) else {
-                    throw SSHConnectionError.invalidJumpHost(alias: address.host, value: hop)
-                }
-                // `Host *` with a ProxyJump also matches the jump host itself: it cannot jump
-                // through itself, so it is reached directly.
-                if hops.count == 1, hopAddress.host.lowercased() == address.host.lowercased() { break }
-                guard !chain.contains(where: { $0.lowercased() == hopAddress.host.lowercased() }), chain.count < 8 else {
-                    throw SSHConnectionError.jumpHostLoop(chain: chain + [hopAddress.host])
-                }
-                let endpoint = try resolve(hopAddress, config: config, localUserName: localUserName, homeDirectory: homeDirectory,
-                                           reachedFrom: chain, honourProxy: index == 0)
-                jumpHosts += endpoint.jumpHosts
-                jumpHosts.append(SSHEndpoint(alias: endpoint.alias, hostName: endpoint.hostName, port: endpoint.port,
-                                             user: endpoint.user, identityFiles: endpoint.identityFiles))
-            }
-        case .disabled, nil:
-            break
-        }
         let hostName = settings.hostName.map { expand($0, tokens: ["h": address.host]) } ?? address.host
         let user = address.user ?? settings.user ?? localUserName
         let port = address.port ?? settings.port ?? 22
@@ -302,7 +296,42 @@ public struct SSHEndpoint: Equatable, Sendable {
             }
             return expanded
         }
-        return SSHEndpoint(alias: address.host, hostName: hostName, port: port, user: user, identityFiles: identityFiles, jumpHosts: jumpHosts)
+        var endpoint = SSHEndpoint(alias: address.host, hostName: hostName, port: port, user: user, identityFiles: identityFiles)
+
+        switch honourProxy ? settings.proxy : nil {
+        case .command(let command):
+            // The command goes to /bin/sh: the values put into it must not be shell syntax.
+            for value in [hostName, user, address.host] where !value.allSatisfy(isSafeInCommand) {
+                throw SSHConnectionError.unsafeProxyCommandToken(alias: address.host, value: value)
+            }
+            endpoint.proxyCommand = expand(command, tokens: ["h": hostName, "p": String(port), "r": user, "n": address.host, "u": localUserName])
+        case .jump(let hops):
+            let chain = reachedFrom + [address.host]
+            for (index, hop) in hops.enumerated() {
+                guard let hopAddress = SSHAddress.jumpHost(hop) else {
+                    throw SSHConnectionError.invalidJumpHost(alias: address.host, value: hop)
+                }
+                // `Host *` with a ProxyJump also matches the jump host itself: it cannot jump
+                // through itself, so it is reached directly.
+                if hops.count == 1, hopAddress.host.lowercased() == address.host.lowercased() { break }
+                guard !chain.contains(where: { $0.lowercased() == hopAddress.host.lowercased() }), chain.count < 8 else {
+                    throw SSHConnectionError.jumpHostLoop(chain: chain + [hopAddress.host])
+                }
+                var hopEndpoint = try resolve(hopAddress, config: config, localUserName: localUserName, homeDirectory: homeDirectory,
+                                              reachedFrom: chain, honourProxy: index == 0)
+                endpoint.jumpHosts += hopEndpoint.jumpHosts
+                hopEndpoint.jumpHosts = []
+                endpoint.jumpHosts.append(hopEndpoint)
+            }
+        case .disabled, nil:
+            break
+        }
+        return endpoint
+    }
+
+    /// Letters, digits and `.-_:[]@+`, enough for host names, IP addresses and user names.
+    private static func isSafeInCommand(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || ".-_:[]@+".contains(character))
     }
 
     /// Replaces `%x` tokens OpenSSH knows; `%%` is a literal percent sign; unknown tokens stay.

@@ -6,7 +6,10 @@ import Foundation
 /// No case ever carries a password or a passphrase.
 public enum SSHConnectionError: Error, Equatable, LocalizedError {
     case configUnreadable(path: String, detail: String)
-    case unsupportedProxy(alias: String, setting: String)
+    /// The ProxyCommand could not start, or ended before the SSH handshake was done.
+    case proxyCommandFailed(command: String, detail: String)
+    /// A host or user name to put into ProxyCommand holds characters a shell would interpret.
+    case unsafeProxyCommandToken(alias: String, value: String)
     case invalidJumpHost(alias: String, value: String)
     /// `ProxyJump` leads back to a host already on the way.
     case jumpHostLoop(chain: [String])
@@ -33,8 +36,10 @@ public enum SSHConnectionError: Error, Equatable, LocalizedError {
         switch self {
         case .configUnreadable(let path, let detail):
             return "Could not read the SSH configuration \(path) (\(detail)); fix its permissions or pass the address without an alias."
-        case .unsupportedProxy(let alias, let setting):
-            return "~/.ssh/config reaches \(alias) through `\(setting)`, which wprescue cannot run; if that command is `ssh -W %h:%p somehost`, write `ProxyJump somehost` instead, which wprescue follows, or connect from a machine that reaches the server directly."
+        case .proxyCommandFailed(let command, let detail):
+            return "The ProxyCommand `\(command)` from ~/.ssh/config \(detail); run it by hand to see why (its own messages are above), or fix it in ~/.ssh/config."
+        case .unsafeProxyCommandToken(let alias, let value):
+            return "The ProxyCommand for \(alias) in ~/.ssh/config would be given `\(value)`, which holds characters a shell would interpret; wprescue does not run it. Use a plain host and user name."
         case .invalidJumpHost(let alias, let value):
             return "The ProxyJump host `\(value)` for \(alias) in ~/.ssh/config is not of the form [user@]host[:port]; fix that line."
         case .jumpHostLoop(let chain):

@@ -37,6 +37,8 @@ public final class SSHSession {
     /// For a server behind `ProxyJump` hosts: the tunnel through the last of them, which this
     /// session's socket is connected to. It owns the jump host's session; nil when direct.
     private let relay: SSHTunnel?
+    /// For a server reached through `ProxyCommand`: the running command this session talks through.
+    private let proxyCommand: ProxyCommand?
 
     /// Connects, verifies the host key against known_hosts, and logs in.
     public init(endpoint: SSHEndpoint, options: SSHConnectionOptions) throws {
@@ -51,9 +53,15 @@ public final class SSHSession {
         var options = options
         options.passphrasePrompt = answers.recording(options.passphrasePrompt, kind: "passphrase")
         options.passwordPrompt = answers.recording(options.passwordPrompt, kind: "password")
-        let relay: SSHTunnel?
+        var relay: SSHTunnel?
+        var proxyCommand: ProxyCommand?
         let socket: Int32
-        if let jump = endpoint.lastJump {
+        if let command = endpoint.proxyCommand {
+            let process = try ProxyCommand(command: command)
+            proxyCommand = process
+            jumpRecordedHostKeys = []
+            socket = process.socket
+        } else if let jump = endpoint.lastJump {
             // As `ssh -J`: log in to the jump host (through the hops before it, if any), have it
             // open a direct-tcpip channel to this server, and speak SSH over that channel.
             // Host keys are checked under this server's own name, as OpenSSH does.
@@ -63,11 +71,11 @@ public final class SSHSession {
             relay = tunnel
             socket = try TCPConnector.connect(unixSocket: tunnel.localSocketPath)
         } else {
-            relay = nil
             jumpRecordedHostKeys = []
             socket = try TCPConnector.connect(host: endpoint.hostName, port: endpoint.port, timeout: options.connectTimeout)
         }
         self.relay = relay
+        self.proxyCommand = proxyCommand
         let context = SessionContext()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, Unmanaged.passUnretained(context).toOpaque()) else {
             close(socket)
@@ -88,6 +96,9 @@ public final class SSHSession {
         preferHostKeyTypes(knownHosts.recordedTypes(forName: lookupName))
 
         if libssh2_session_handshake(handle, socket) != 0 {
+            if let proxyCommand, let ended = proxyCommand.endedDescription {
+                throw SSHConnectionError.proxyCommandFailed(command: proxyCommand.command, detail: "\(ended) before the SSH handshake was done")
+            }
             throw SSHConnectionError.handshakeFailed(host: endpoint.hostName, port: endpoint.port, detail: lastErrorMessage())
         }
         try verifyHostKey(knownHosts: knownHosts, lookupName: lookupName, acceptNew: options.acceptNewHostKey)
@@ -101,6 +112,7 @@ public final class SSHSession {
         }
         libssh2_session_free(handle)
         close(socket)
+        // The relay tunnel and the proxy command go after this, once they have seen the socket close.
     }
 
     /// Bytes read from and written to the socket so far (SSH framing and encryption included);

@@ -171,9 +171,10 @@ struct DatabaseOverSSHTests {
         try expectNoTunnelLeft()
     }
 
-    @Test func `a site behind a ProxyJump host has its files and its database reached through it`() throws {
+    @Test(arguments: ["ProxyJump", "ProxyCommand"])
+    func `a site behind a bastion has its files and its database reached through it`(route: String) throws {
         // A home of its own whose ssh_config reaches the site through a jump host (the test bed's
-        // sshd plays both parts).
+        // sshd plays both parts): by ProxyJump, or by a ProxyCommand running OpenSSH's `ssh -W`.
         let home = temporary + "/home-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: home + "/.ssh", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -183,7 +184,10 @@ struct DatabaseOverSSHTests {
                 User \(testbed["SSH_USER"])
                 IdentityFile \(testbed["SSH_KEY"])
             """
-        try "Host tb-site\n\(account)\n    ProxyJump tb-gate\nHost tb-gate\n\(account)\n"
+        let via = route == "ProxyJump" ? "ProxyJump tb-gate" :
+            "ProxyCommand /usr/bin/ssh -q -F none -i \(testbed["SSH_KEY"]) -o BatchMode=yes -o UserKnownHostsFile=\(testbed["SSH_KNOWN_HOSTS"]) " +
+            "-p \(testbed["SSH_PORT"]) \(testbed["SSH_USER"])@\(testbed["SSH_HOST"]) -W %h:%p"
+        try "Host tb-site\n\(account)\n    \(via)\nHost tb-gate\n\(account)\n"
             .write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
         let runner = CommandRunner(stateDirectory: cli.environment["WPRESCUE_STATE_DIR"] ?? "",
                                    extraEnvironment: ["TMPDIR": temporary + "/", "HOME": home])
@@ -191,10 +195,11 @@ struct DatabaseOverSSHTests {
 
         let plugins = try runner.run(jumpSite + ["--verbose", "plugins", "list"])
         #expect(plugins.status == 0, "\(plugins.standardError)")
-        #expect(plugins.standardOutput.contains("Connected to \(server) through \(server) (ProxyJump)."), "\(plugins.standardOutput)")
+        let routeLine = route == "ProxyJump" ? "Connected to \(server) through \(server) (ProxyJump)." : "-W \(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])` (ProxyCommand)."
+        #expect(plugins.standardOutput.contains(routeLine), "\(plugins.standardOutput)")
         #expect(plugins.standardOutput.contains("akismet"), "\(plugins.standardOutput)")
 
-        // The database tunnel's own login goes through the jump host as well.
+        // The database tunnel's own login goes the same way.
         let run = try DatabaseCheckRun(runner, jumpSite + ["db", "check"])
         #expect(run.result.status == 0, "\(run.everything)")
         #expect(run.summary("connection").contains("on \(server) (through SSH)"), "\(run.summary("connection"))")

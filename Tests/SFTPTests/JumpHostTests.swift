@@ -54,6 +54,45 @@ struct JumpHostTests {
         #expect(bastion.log.components(separatedBy: "target 127.0.0.1 port \(target.port)").count - 1 == 2)
     }
 
+    @Test func `runs the ProxyCommand that ssh_config names and speaks SSH through it`() throws {
+        let bastion = try TestSSHServer(settings: "LogLevel DEBUG1")
+        let target = try TestSSHServer()
+        let home = try clientHome(bastion: bastion, target: target, trusting: [bastion, target])
+        // OpenSSH's own client as the command, the classic `ssh -W %h:%p bastion`.
+        let command = "/usr/bin/ssh -q -F none -i \(bastion.clientKey) -o BatchMode=yes -o UserKnownHostsFile=\(home)/.ssh/known_hosts " +
+            "-p \(bastion.port) \(TestSSHServer.userName)@127.0.0.1 -W %h:%p"
+        try """
+        Host piped
+            HostName 127.0.0.1
+            Port \(target.port)
+            User \(TestSSHServer.userName)
+            IdentityFile \(target.clientKey)
+            ProxyCommand \(command)
+        """.write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
+        var fileSystem: SFTPFileSystem? = try SFTPFileSystem.connect(to: SSHAddress(host: "piped", path: target.scratchRoot),
+                                                                     options: options(home: home, server: target))
+        #expect(try fileSystem?.isDirectory(target.scratchRoot) == true)
+        #expect(fileSystem?.session.endpoint.proxyCommand?.hasSuffix("-W 127.0.0.1:\(target.port)") == true)
+        #expect(bastion.log.contains("target 127.0.0.1 port \(target.port)"), "the command went through the bastion:\n\(bastion.log)")
+        // Closing the session ends the command: no ssh -W is left running.
+        fileSystem = nil
+        let left = TestSSHServer.descendants(of: getpid()).filter {
+            ((try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) ?? "").contains("127.0.0.1:\(target.port)")
+        }
+        #expect(left.isEmpty, "processes left: \(left)")
+    }
+
+    @Test func `a ProxyCommand that fails is named with how it ended`() throws {
+        let target = try TestSSHServer()
+        let home = try target.makeClientHome()
+        try "Host broken\n    ProxyCommand echo 'no route' >&2; exit 3\n".write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
+        let error = try #require(throws: SSHConnectionError.self) {
+            try SFTPFileSystem.connect(to: SSHAddress(host: "broken", path: "/"), options: options(home: home, server: target))
+        }
+        #expect(error == .proxyCommandFailed(command: "echo 'no route' >&2; exit 3", detail: "exited with status 3 before the SSH handshake was done"))
+        #expect(error.localizedDescription.contains("run it by hand"))
+    }
+
     @Test func `a bastion that does not forward is named as the reason`() throws {
         let bastion = try TestSSHServer(settings: "AllowTcpForwarding no")
         let target = try TestSSHServer()

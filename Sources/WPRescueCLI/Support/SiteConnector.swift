@@ -33,9 +33,11 @@ enum SiteConnector {
         for (host, fingerprint) in fileSystem.session.recordedHostKeys {
             console.note("Recorded \(host)'s host key \(fingerprint) in \(options.knownHostsFile ?? "~/.ssh/known_hosts").")
         }
-        let jumps = fileSystem.session.endpoint.jumpHosts
-        if !jumps.isEmpty {
-            console.detail("Connected to \(fileSystem.session.displayName) through \(jumps.map(\.displayName).joined(separator: ", then ")) (ProxyJump).")
+        let endpoint = fileSystem.session.endpoint
+        if let command = endpoint.proxyCommand {
+            console.detail("Connected to \(fileSystem.session.displayName) through `\(command)` (ProxyCommand).")
+        } else if !endpoint.jumpHosts.isEmpty {
+            console.detail("Connected to \(fileSystem.session.displayName) through \(endpoint.jumpHosts.map(\.displayName).joined(separator: ", then ")) (ProxyJump).")
         }
         let root = try fileSystem.canonicalPath(address.path.isEmpty ? "." : address.path)
         return try Site.open(path: root, fileSystem: fileSystem, identityPrefix: fileSystem.locationDescription, environment: environment)

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import WPRescueSFTP
 
-/// `ProxyJump` in ssh_config against two real sshd: a bastion and the server behind it. The
-/// connection goes to the bastion, which opens a direct-tcpip channel to the server, and SSH to
-/// the server runs inside that channel.
+/// A server behind a bastion, against two real sshd. With `ProxyJump` the connection goes to the
+/// bastion, which opens a direct-tcpip channel to the server, and SSH to the server runs inside
+/// that channel; with `ProxyCommand` OpenSSH's own `ssh -W` does the same and wprescue talks
+/// through the command's standard input and output.
 @Suite(.serialized, .enabled(if: SSHIntegration.enabled, SSHIntegration.skipComment))
 struct JumpHostTests {
     /// A client home whose ssh_config reaches `site` (the target) through `gate` (the bastion),

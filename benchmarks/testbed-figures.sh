@@ -141,8 +141,8 @@ echo "## Through a bastion: ProxyJump, and ProxyCommand running ssh -W"
 echo
 echo "The same sshd plays the bastion, so the extra cost is one more SSH login and a direct-tcpip"
 echo "channel that carries the site's own SSH session (with ProxyCommand, OpenSSH's ssh does that"
-echo "login in a child process). Both commands pay it twice: each reads the database, whose tunnel is a
-second login that goes the same way."
+echo "login in a child process). Both commands pay it twice: each reads the database, whose tunnel is a"
+echo "second login that goes the same way."
 echo
 echo "| route | plugins list (s) | db check (s) |"
 echo "| --- | --- | --- |"

@@ -15,7 +15,9 @@ final class ProxyCommand {
     private let pid: pid_t
     private var exitStatus: Int32?
 
-    init(command: String) throws {
+    /// `environment` is the user's (`SSHConnectionOptions.environment`); wprescue's own secrets
+    /// (WPRESCUE_SSH_PASSWORD, WPRESCUE_DB_PASSWORD) are taken out of it.
+    init(command: String, environment: [String: String]) throws {
         self.command = command
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
@@ -30,8 +32,11 @@ final class ProxyCommand {
         let arguments: [String] = ["/bin/sh", "-c", command]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let passed = environment.filter { !($0.key.hasPrefix("WPRESCUE_") && $0.key.hasSuffix("PASSWORD")) }
+        let envp: [UnsafeMutablePointer<CChar>?] = passed.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         close(pair[1])
         guard spawned == 0 else {
             close(pair[0])

@@ -57,7 +57,7 @@ public final class SSHSession {
         var proxyCommand: ProxyCommand?
         let socket: Int32
         if let command = endpoint.proxyCommand {
-            let process = try ProxyCommand(command: command)
+            let process = try ProxyCommand(command: command, environment: options.environment)
             proxyCommand = process
             jumpRecordedHostKeys = []
             socket = process.socket

@@ -83,14 +83,18 @@ struct JumpHostTests {
         #expect(left.isEmpty, "processes left: \(left)")
     }
 
-    @Test func `a ProxyCommand that fails is named with how it ended`() throws {
+    @Test func `a ProxyCommand that fails is named with how it ended, and never sees wprescue's secrets`() throws {
         let target = try TestSSHServer()
         let home = try target.makeClientHome()
-        try "Host broken\n    ProxyCommand echo 'no route' >&2; exit 3\n".write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
+        // It gets the user's environment, less wprescue's secrets; 5 or 7 would say otherwise.
+        let command = #"test "$MARKER" = kept || exit 5; test -z "$WPRESCUE_SSH_PASSWORD" || exit 7; echo 'no route' >&2; exit 3"#
+        try "Host broken\n    ProxyCommand \(command)\n".write(toFile: home + "/.ssh/config", atomically: true, encoding: .utf8)
+        var options = options(home: home, server: target)
+        options.environment = ["MARKER": "kept", "WPRESCUE_SSH_PASSWORD": "not-for-the-command"]
         let error = try #require(throws: SSHConnectionError.self) {
-            try SFTPFileSystem.connect(to: SSHAddress(host: "broken", path: "/"), options: options(home: home, server: target))
+            try SFTPFileSystem.connect(to: SSHAddress(host: "broken", path: "/"), options: options)
         }
-        #expect(error == .proxyCommandFailed(command: "echo 'no route' >&2; exit 3", detail: "exited with status 3 before the SSH handshake was done"))
+        #expect(error == .proxyCommandFailed(command: command, detail: "exited with status 3 before the SSH handshake was done"))
         #expect(error.localizedDescription.contains("run it by hand"))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import WPRescueKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,8 +33,7 @@ final class ProxyCommand {
         let arguments: [String] = ["/bin/sh", "-c", command]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let passed = environment.filter { !($0.key.hasPrefix("WPRESCUE_") && $0.key.hasSuffix("PASSWORD")) }
-        let envp: [UnsafeMutablePointer<CChar>?] = passed.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = ChildEnvironment.withoutSecrets(environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)

@@ -54,6 +54,7 @@ public enum PHPSyntaxCheck {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: php)
         process.arguments = ["-n", "-l"]
+        process.environment = ChildEnvironment.withoutSecrets(ProcessInfo.processInfo.environment)
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -100,6 +100,8 @@ public final class SSHTunnel: @unchecked Sendable {
             rmdir(folder)
             throw SSHTunnelError.localListenerFailed(detail: "pipe: \(String(cString: strerror(errno)))")
         }
+        // A program wprescue starts later (a ProxyCommand) must not hold the tunnel's descriptors.
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         wakeWrite = pipeEnds[1]
         let pump = Pump(session: session, target: target, listener: listener, wakeRead: pipeEnds[0], opening: first)
         self.pump = pump
@@ -141,7 +143,7 @@ public final class SSHTunnel: @unchecked Sendable {
     }
 
     private static func listen(at path: String) throws -> Int32 {
-        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw SSHTunnelError.localListenerFailed(detail: "socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -277,6 +279,7 @@ private final class Pump: @unchecked Sendable {
     private func takeClient() -> Link? {
         let client = Glibc.accept(listener, nil, nil)
         guard client >= 0 else { return nil }
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
         _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
         var channel = opening
         opening = nil

@@ -46,7 +46,7 @@ enum TCPConnector {
 
     /// Connects to a local Unix socket: the near end of the tunnel through a jump host.
     static func connect(unixSocket path: String) throws -> Int32 {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SSHTunnelError.localListenerFailed(detail: String(cString: strerror(errno))) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit", "WPRescueTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueTestSupport", "wprescue"]),
-        .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP"]),
+        .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP", "WPRescueTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,7 +48,7 @@ final class ScratchMariaDB {
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { throw Failure.command("mkdtemp failed for \(template)") }
         directory = String(cString: made)
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         self.options = options
         try copyTemplate()
         // The free port can be taken again before the server binds it; then it starts on another.
@@ -60,7 +60,7 @@ final class ScratchMariaDB {
                 let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
                 guard attempt < 5, log.contains("Address already in use") else { throw error }
                 try? FileManager.default.removeItem(atPath: directory + "/error.log")
-                port = try Self.freePort()
+                port = try LoopbackPort.free()
             }
         }
     }
@@ -175,27 +175,6 @@ final class ScratchMariaDB {
         try sql(statements.joined(separator: ";\n"))
     }
 
-    /// A port nothing listens on right now.
-    static func freePort() throws -> Int {
-        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure.command("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0 else { throw Failure.command("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw Failure.command("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
@@ -219,29 +198,7 @@ final class SilentListener {
     private let descriptor: Int32
 
     init() throws {
-        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ScratchMariaDB.Failure.command("socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0, listen(descriptor, 16) == 0 else {
-            close(descriptor)
-            throw ScratchMariaDB.Failure.command("bind() or listen() failed")
-        }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else {
-            close(descriptor)
-            throw ScratchMariaDB.Failure.command("getsockname() failed")
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.descriptor = descriptor
+        (descriptor, port) = try LoopbackPort.bind(listening: true)
     }
 
     deinit { close(descriptor) }

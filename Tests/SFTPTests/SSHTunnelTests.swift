@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 import WPRescueKit
 @testable import WPRescueSFTP
 
@@ -233,14 +234,7 @@ private final class EchoServer: @unchecked Sendable {
         let fd: Int32
         switch kind {
         case .tcp:
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            port = Int(UInt16(bigEndian: address.sin_port))
+            (fd, port) = try LoopbackPort.bind()
             socketPath = nil
         case .unix(let path):
             fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

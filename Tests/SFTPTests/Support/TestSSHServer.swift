@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WPRescueTestSupport
 @testable import WPRescueSFTP
 #if canImport(Glibc)
 import Glibc
@@ -115,7 +116,7 @@ final class TestSSHServer {
         var attempt = 0
         while true {
             attempt += 1
-            let candidate = try Self.freePort()
+            let candidate = try LoopbackPort.free()
             let config = """
             \(settings)
             Port \(candidate)
@@ -240,20 +241,6 @@ final class TestSSHServer {
             usleep(20_000)
         }
         throw TestServerError("sshd did not listen on port \(port) within 10 s:\n\((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
-    }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw TestServerError("could not find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func descendants(of parent: pid_t) -> [pid_t] {

@@ -100,6 +100,15 @@ final class LogReverseScanner {
                                          head: head, offset: offset))
         }
 
+        /// Emits one entry and clears what was pending; true when the visitor asked to stop.
+        func emitClearingPending(_ range: Range<Int>, head: LogLineHead?) throws -> Bool {
+            let decision = try emit(range, head: head)
+            pendingEnd = nil
+            pendingLines = 0
+            if decision == .stop { outcome.stoppedByVisitor = true }
+            return decision == .stop
+        }
+
         while position > readFrom {
             let start = max(readFrom, position > UInt64(limits.chunkSize) ? position - UInt64(limits.chunkSize) : 0)
             let length = Int(position - start)
@@ -150,22 +159,14 @@ final class LogReverseScanner {
                 let line = UnsafeBufferPointer(start: storage + lineStart, count: lineEnd - lineStart)
                 cuttingLine = false
                 if let head = classifier.head(of: line) {
-                    let decision = try emit(lineStart..<(pendingEnd ?? lineEnd), head: head)
-                    pendingEnd = nil
-                    pendingLines = 0
-                    cursor = lineStart
-                    if decision == .stop {
-                        outcome.stoppedByVisitor = true
+                    if try emitClearingPending(lineStart..<(pendingEnd ?? lineEnd), head: head) {
                         return finish(outcome, lowest: lowest, earliestEntry: earliestEntry)
                     }
+                    cursor = lineStart
                 } else {
                     if let end = pendingEnd, pendingLines >= limits.maxContinuationLines || end - lineStart > limits.maxEntryBytes {
                         // Too far from any head: what is pending is text of its own.
-                        let decision = try emit(cursor..<end, head: nil)
-                        pendingEnd = nil
-                        pendingLines = 0
-                        if decision == .stop {
-                            outcome.stoppedByVisitor = true
+                        if try emitClearingPending(cursor..<end, head: nil) {
                             return finish(outcome, lowest: lowest, earliestEntry: earliestEntry)
                         }
                     }
@@ -178,14 +179,8 @@ final class LogReverseScanner {
 
             if !atFileStart, let firstNewline = newlines.first, firstNewline + 1 > limits.maxLineBytes {
                 // A line longer than any log line should be: keep its start, which holds the timestamp.
-                if let end = pendingEnd {
-                    let decision = try emit(cursor..<end, head: nil)
-                    pendingEnd = nil
-                    pendingLines = 0
-                    if decision == .stop {
-                        outcome.stoppedByVisitor = true
-                        return finish(outcome, lowest: lowest, earliestEntry: earliestEntry)
-                    }
+                if let end = pendingEnd, try emitClearingPending(cursor..<end, head: nil) {
+                    return finish(outcome, lowest: lowest, earliestEntry: earliestEntry)
                 }
                 storage[limits.maxLineBytes - 1] = UInt8(ascii: "\n")
                 cursor = limits.maxLineBytes

@@ -5,7 +5,7 @@ struct GlobalOptions: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @Option(name: .long, help: ArgumentHelp(
-        "The site: a local path, sftp://user@host[:port]/path, user@host:/path, or @alias. Defaults to $WPRESCUE_SITE.",
+        "The site: a local path, sftp://user@host[:port]/path, user@host:/path, or @alias. The host may be an ~/.ssh/config alias, whose ProxyJump or ProxyCommand is followed. Defaults to $WPRESCUE_SITE.",
         valueName: "site"))
     var site: String?
 

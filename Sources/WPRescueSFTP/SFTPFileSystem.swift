@@ -18,6 +18,9 @@ public final class SFTPFileSystem: SiteFileSystem {
     }
 
     var replaceStrategy = ReplaceStrategy.automatic
+    /// Lets a test drop the connection while the original is set aside.
+    var testHookBetweenRenames: (() -> Void)?
+    public var warningHandler: ((FileAccessWarning) -> Void)?
     /// How many replaces went each way, so tests can tell which path ran.
     private(set) var replacesByPOSIXRename = 0
     private(set) var replacesByMovingAside = 0
@@ -123,54 +126,67 @@ public final class SFTPFileSystem: SiteFileSystem {
 
     public func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws {
         try mapping {
-            let folder = SitePath.parent(path)
             let existing = try status(path)
-            if existing?.kind == .directory { throw FileAccessError.isADirectory(path: path) }
+            switch existing?.kind {
+            case .directory: throw FileAccessError.isADirectory(path: path)
+            case .symbolicLink: throw FileAccessError.symbolicLink(path: path)
+            case .file, .other, nil: break
+            }
             let existingAttributes = try existing.map { _ in try channel.attributes(path, followLinks: false) }
             let mode = existing.map { $0.permissions } ?? newFileMode
-            let temporary = SitePath.join(folder, ".\(SitePath.name(path)).wprescue-\(UInt32.random(in: 0...UInt32.max))")
+            let temporary = SitePath.temporarySibling(of: path)
 
-            try writeTemporary(temporary, for: path, contents: contents, mode: mode, ownerOf: existingAttributes)
+            // 0600 until it has its final name: a crash leaves nothing the web server could hand out.
+            let file: SFTPFileHandle
             do {
+                file = try channel.openFile(temporary, flags: LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, mode: 0o600, operation: "write")
+            } catch let error as SFTPError {
+                // Report the file the caller asked for, not our temporary name.
+                throw SFTPError(failure: error.failure, path: path, operation: "write")
+            }
+            do {
+                try file.write(contents, operation: "write")
+                keepOwnership(of: file, path: path, like: existingAttributes)
+                _ = try file.synchronize(operation: "flush")
                 try replace(path, with: temporary, contents: contents, replacing: existing != nil)
             } catch {
+                try? file.close(operation: "write")
                 try? channel.unlink(temporary)
                 throw error
             }
-        }
-    }
-
-    private func writeTemporary(_ temporary: String, for path: String, contents: Data, mode: UInt16, ownerOf original: LIBSSH2_SFTP_ATTRIBUTES?) throws {
-        let file: SFTPFileHandle
-        do {
-            file = try channel.openFile(temporary, flags: LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, mode: 0o600, operation: "write")
-        } catch let error as SFTPError {
-            // Report the file the caller asked for, not our temporary name.
-            throw SFTPError(failure: error.failure, path: path, operation: "write")
-        }
-        do {
-            try file.write(contents, operation: "write")
+            // By handle, on the file now at its final name.
             var attributes = LIBSSH2_SFTP_ATTRIBUTES()
             attributes.flags = UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS)
             attributes.permissions = UInt(mode)
-            try file.setAttributes(attributes, operation: "set the mode of")
-            if let original, original.flags & UInt(LIBSSH2_SFTP_ATTR_UIDGID) != 0 {
-                // Only root may give a file away; for anyone else this fails and the owner stays ours.
-                let ours = try file.attributes(operation: "write")
-                if ours.uid != original.uid || ours.gid != original.gid {
-                    var owner = LIBSSH2_SFTP_ATTRIBUTES()
-                    owner.flags = UInt(LIBSSH2_SFTP_ATTR_UIDGID)
-                    owner.uid = original.uid
-                    owner.gid = original.gid
-                    try? file.setAttributes(owner, operation: "set the owner of")
-                }
+            do {
+                try file.setAttributes(attributes, operation: "set the mode of")
+            } catch let error as SFTPError {
+                warningHandler?(.modeNotKept(path: path, wanted: mode, detail: error.fileAccessError.localizedDescription))
             }
-            _ = try file.synchronize(operation: "flush")
             try file.close(operation: "write")
-        } catch {
-            try? file.close(operation: "write")
-            try? channel.unlink(temporary)
-            throw error
+        }
+    }
+
+    /// Gives the new file the owner and group of the one it replaces where the server lets
+    /// this account, and says which it could not: only root may give a file away, but anyone
+    /// may give a file they own to one of their groups (deploy:www-data 0640 stays so).
+    private func keepOwnership(of file: SFTPFileHandle, path: String, like original: LIBSSH2_SFTP_ATTRIBUTES?) {
+        guard let original, original.flags & UInt(LIBSSH2_SFTP_ATTR_UIDGID) != 0,
+              let ours = try? file.attributes(operation: "write"), ours.flags & UInt(LIBSSH2_SFTP_ATTR_UIDGID) != 0 else { return }
+        guard ours.uid != original.uid || ours.gid != original.gid else { return }
+        func give(uid: UInt, gid: UInt) -> Bool {
+            var owner = LIBSSH2_SFTP_ATTRIBUTES()
+            owner.flags = UInt(LIBSSH2_SFTP_ATTR_UIDGID)
+            owner.uid = uid
+            owner.gid = gid
+            return (try? file.setAttributes(owner, operation: "set the owner of")) != nil
+        }
+        if give(uid: original.uid, gid: original.gid) { return }
+        if ours.gid != original.gid, !give(uid: ours.uid, gid: original.gid) {
+            warningHandler?(.groupNotKept(path: path, wanted: FileOwnerID(UInt32(original.gid)), now: FileOwnerID(UInt32(ours.gid))))
+        }
+        if ours.uid != original.uid {
+            warningHandler?(.ownerNotKept(path: path, wanted: FileOwnerID(UInt32(original.uid)), now: FileOwnerID(UInt32(ours.uid))))
         }
     }
 
@@ -204,8 +220,9 @@ public final class SFTPFileSystem: SiteFileSystem {
     /// `path` empty or truncated: the old file moves aside whole, the new one moves in whole,
     /// and the old one comes back if anything after the first move fails.
     private func replaceByMovingAside(_ path: String, with temporary: String, contents: Data) throws {
-        let aside = SitePath.join(SitePath.parent(path), ".\(SitePath.name(path)).wprescue-previous-\(UInt32.random(in: 0...UInt32.max))")
+        let aside = SitePath.asideSibling(of: path)
         try channel.rename(path, to: aside)
+        testHookBetweenRenames?()
         do {
             try channel.rename(temporary, to: path)
         } catch {
@@ -302,6 +319,14 @@ public final class SFTPFileSystem: SiteFileSystem {
         }
     }
 
+    public func setPermissions(_ path: String, _ mode: UInt16) throws {
+        if try status(path)?.kind == .symbolicLink { throw FileAccessError.symbolicLink(path: path) }
+        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
+        attributes.flags = UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS)
+        attributes.permissions = UInt(mode)
+        try mapping { try channel.setAttributes(path, attributes) }
+    }
+
     public func canonicalPath(_ path: String) throws -> String {
         let resolved = try mapping { try channel.realPath(path) }
         // Some servers resolve names that do not exist; the local answer for those is "not found".
@@ -326,6 +351,8 @@ public final class SFTPFileSystem: SiteFileSystem {
         }
         let size = attributes.flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0 ? attributes.filesize : 0
         let modified = attributes.flags & UInt(LIBSSH2_SFTP_ATTR_ACMODTIME) != 0 ? TimeInterval(attributes.mtime) : 0
-        return FileStatus(kind: kind, size: size, permissions: UInt16(mode & 0o7777), modified: Date(timeIntervalSince1970: modified))
+        let ids = attributes.flags & UInt(LIBSSH2_SFTP_ATTR_UIDGID) != 0
+        return FileStatus(kind: kind, size: size, permissions: UInt16(mode & 0o7777), modified: Date(timeIntervalSince1970: modified),
+                          owner: ids ? UInt32(attributes.uid) : nil, group: ids ? UInt32(attributes.gid) : nil)
     }
 }

@@ -7,6 +7,12 @@ public struct CommandRunner {
         public var standardOutput: String
         public var standardError: String
         public var succeeded: Bool { status == 0 }
+
+        public init(status: Int32, standardOutput: String, standardError: String) {
+            self.status = status
+            self.standardOutput = standardOutput
+            self.standardError = standardError
+        }
     }
 
     public var environment: [String: String]

@@ -11,6 +11,13 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible {
 
     public let entries: [String: Entry]
 
+    private init(entries: [String: Entry]) { self.entries = entries }
+
+    /// The same tree without one folder and what is in it (e.g. the lock a killed run left).
+    public func excluding(_ folder: String) -> TreeSnapshot {
+        TreeSnapshot(entries: entries.filter { $0.key != folder && !$0.key.hasPrefix(folder + "/") })
+    }
+
     public init(of root: String) throws {
         var entries: [String: Entry] = [:]
         let manager = FileManager.default

@@ -11,7 +11,9 @@ enum SiteConnector {
             return try openRemote(try SSHAddress.parse(address), global: global, alias: alias, console: console, environment: environment)
         }
         let path = address.hasPrefix("/") ? address : SitePath.join(FileManager.default.currentDirectoryPath, address)
-        return try Site.open(path: SitePath.normalize(path), fileSystem: LocalFileSystem(), identityPrefix: "local:",
+        let fileSystem = LocalFileSystem()
+        fileSystem.warningHandler = { console.note("wprescue: warning: \($0)") }
+        return try Site.open(path: SitePath.normalize(path), fileSystem: fileSystem, identityPrefix: "local:",
                              environment: environment)
     }
 
@@ -28,8 +30,10 @@ enum SiteConnector {
         if isatty(STDIN_FILENO) != 0 {
             options.passphrasePrompt = { file in getpass("Passphrase for \(file): ").map { String(cString: $0) } }
             options.passwordPrompt = { destination in getpass("Password for \(destination): ").map { String(cString: $0) } }
+            options.keyboardInteractivePrompt = { serverPrompt in getpass("\(serverPrompt.isEmpty ? "Answer" : serverPrompt) ").map { String(cString: $0) } }
         }
         let fileSystem = try SFTPFileSystem.connect(to: address, options: options)
+        fileSystem.warningHandler = { console.note("wprescue: warning: \($0)") }
         for (host, fingerprint) in fileSystem.session.recordedHostKeys {
             console.note("Recorded \(host)'s host key \(fingerprint) in \(options.knownHostsFile ?? "~/.ssh/known_hosts").")
         }

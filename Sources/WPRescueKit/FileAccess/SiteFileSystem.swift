@@ -23,8 +23,11 @@ public protocol SiteFileSystem: AnyObject {
 
     /// Replaces (or creates) a file so that readers see either the old or the new
     /// contents, never a mix: temp file in the same folder (`SitePath.temporarySibling(of:)`,
-    /// so a crash leaves nothing undo cannot find), flushed, then renamed over.
-    /// An existing file keeps its permission bits; a new one gets `newFileMode`.
+    /// so a crash leaves nothing undo cannot find), readable by its writer only until it is
+    /// renamed over the original. An existing file keeps its permission bits, owner and group
+    /// (and access list, locally) where the account may set them, and `warningHandler` hears
+    /// of each one it could not keep; a new file gets `newFileMode` and the folder's owner.
+    /// A symbolic link at `path` is refused, never replaced by a file or written through.
     func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws
 
     /// Moves an entry; throws `.alreadyExists` rather than replace anything at `destination`.
@@ -38,8 +41,15 @@ public protocol SiteFileSystem: AnyObject {
     /// Removes an empty directory.
     func removeDirectory(_ path: String) throws
 
+    /// Sets the permission bits of a file (never through a symbolic link).
+    func setPermissions(_ path: String, _ mode: UInt16) throws
+
     /// Resolves symbolic links and `..` in an existing path.
     func canonicalPath(_ path: String) throws -> String
+
+    /// Hears of what a write could not keep (owner, group, mode, access list): the write
+    /// happened, but the site may no longer be able to read the file.
+    var warningHandler: ((FileAccessWarning) -> Void)? { get set }
 }
 
 public extension SiteFileSystem {
@@ -67,13 +77,16 @@ public struct FileStatus: Equatable, Sendable {
     public var modified: Date
     /// The owner's user id, when the backend knows it.
     public var owner: UInt32?
+    /// The group id, when the backend knows it.
+    public var group: UInt32?
 
-    public init(kind: Kind, size: UInt64, permissions: UInt16, modified: Date, owner: UInt32? = nil) {
+    public init(kind: Kind, size: UInt64, permissions: UInt16, modified: Date, owner: UInt32? = nil, group: UInt32? = nil) {
         self.kind = kind
         self.size = size
         self.permissions = permissions
         self.modified = modified
         self.owner = owner
+        self.group = group
     }
 }
 
@@ -87,6 +100,49 @@ public struct DirectoryEntry: Equatable, Sendable {
     }
 }
 
+/// A user or group id as the machine holding the site knows it, with its name where known.
+public struct FileOwnerID: Equatable, Sendable, CustomStringConvertible {
+    public var id: UInt32
+    public var name: String?
+
+    public init(_ id: UInt32, name: String? = nil) {
+        self.id = id
+        self.name = name
+    }
+
+    public var description: String { name.map { "\(id) (\($0))" } ?? "\(id)" }
+    /// What to type in `chown`/`chgrp`.
+    var argument: String { name ?? "\(id)" }
+}
+
+/// Something a write could not keep. The write itself happened.
+public enum FileAccessWarning: Equatable, Sendable, CustomStringConvertible {
+    case ownerNotKept(path: String, wanted: FileOwnerID, now: FileOwnerID)
+    case groupNotKept(path: String, wanted: FileOwnerID, now: FileOwnerID)
+    case modeNotKept(path: String, wanted: UInt16, detail: String)
+    case accessListNotKept(path: String, detail: String)
+
+    public var path: String {
+        switch self {
+        case .ownerNotKept(let path, _, _), .groupNotKept(let path, _, _), .modeNotKept(let path, _, _), .accessListNotKept(let path, _):
+            return path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .ownerNotKept(let path, let wanted, let now):
+            return "\(path) now belongs to user \(now) instead of \(wanted): this account may not give files away; if the site cannot read it now, run `chown \(wanted.argument) \(path)` as root."
+        case .groupNotKept(let path, let wanted, let now):
+            return "\(path) now has group \(now) instead of \(wanted): this account is not in that group; if the site cannot read it now, run `chgrp \(wanted.argument) \(path)` as its owner or root."
+        case .modeNotKept(let path, let wanted, let detail):
+            return "\(path) could not get its mode \(String(wanted, radix: 8)) back (\(detail)); run `chmod \(String(wanted, radix: 8)) \(path)`."
+        case .accessListNotKept(let path, let detail):
+            return "\(path) lost its access control list (\(detail)); restore it with `setfacl` if the site relied on it."
+        }
+    }
+}
+
 /// What can go wrong touching a site's files, worded for the person at the keyboard.
 public enum FileAccessError: Error, Equatable, LocalizedError {
     case notFound(path: String)
@@ -97,6 +153,7 @@ public enum FileAccessError: Error, Equatable, LocalizedError {
     case directoryNotEmpty(path: String)
     case noSpace(path: String)
     case tooLarge(path: String, limit: Int)
+    case symbolicLink(path: String)
     case connectionLost(detail: String)
     case failed(path: String, operation: String, detail: String)
 
@@ -118,6 +175,8 @@ public enum FileAccessError: Error, Equatable, LocalizedError {
             return "No space left on the device holding \(path); free some space and try again."
         case .tooLarge(let path, let limit):
             return "\(path) is larger than \(limit) bytes, more than wprescue reads whole."
+        case .symbolicLink(let path):
+            return "\(path) is a symbolic link, or a folder on its way is a link wprescue does not trust (one this account or root did not make); wprescue does not write through it."
         case .connectionLost(let detail):
             return "The connection to the server dropped (\(detail)); nothing after the last completed step was changed. Reconnect and run `wprescue history` or `wprescue undo`."
         case .failed(let path, let operation, let detail):

@@ -36,15 +36,37 @@ public enum SitePath {
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
-    /// The scratch file an atomic write of `path` goes through. A fixed name (not a random
-    /// one) so that undo after a crash knows what to clean up.
+    /// The scratch file an atomic write of `path` goes through: in the same folder (so the
+    /// rename is atomic), with 128 random bits in its name so nothing can guess it and fetch
+    /// it over HTTP, and a fixed prefix (`scratchPrefix(of:)`) so undo after a crash finds it.
     public static func temporarySibling(of path: String) -> String {
-        join(parent(path), ".\(name(path)).wprescue-tmp")
+        join(parent(path), scratchPrefix(of: path, .temporary) + randomToken())
     }
 
-    /// Where a file is set aside while a backend that cannot rename over a file swaps in a new one.
+    /// Where a backend that cannot rename over a file (SFTP without posix-rename) keeps the
+    /// original for the instant between its two renames; found again the same way.
     public static func asideSibling(of path: String) -> String {
-        join(parent(path), ".\(name(path)).wprescue-old")
+        join(parent(path), scratchPrefix(of: path, .aside) + randomToken())
+    }
+
+    public enum ScratchKind: String, Sendable {
+        /// New contents on their way in.
+        case temporary = "tmp"
+        /// The original contents, set aside.
+        case aside
+    }
+
+    /// The start of every scratch file name of `path` of one kind: `.wp-config.php.wprescue-tmp-`.
+    public static func scratchPrefix(of path: String, _ kind: ScratchKind) -> String {
+        ".\(name(path)).wprescue-\(kind.rawValue)-"
+    }
+
+    private static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let word = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - word.count) + word
+        }.joined()
     }
 
     /// `path` relative to `root` when inside it, else `path` unchanged.

@@ -15,13 +15,22 @@ public final class Journal {
     public let state: SiteStateDirectory
     private let fileSystem: SiteFileSystem
     private let siteRoot: String
+    /// Where the lock on the site itself is made (`<wp-content>/.wprescue-lock`); nil: only the local lock.
+    private let siteLockFolder: String?
     private let clock: () -> Date
 
-    public init(state: SiteStateDirectory, fileSystem: SiteFileSystem, siteRoot: String, clock: @escaping () -> Date = Date.init) {
+    public init(state: SiteStateDirectory, fileSystem: SiteFileSystem, siteRoot: String, siteLockFolder: String? = nil,
+                clock: @escaping () -> Date = Date.init) {
         self.state = state
         self.fileSystem = fileSystem
         self.siteRoot = siteRoot
+        self.siteLockFolder = siteLockFolder
         self.clock = clock
+    }
+
+    /// Both locks: the operator's own and the one on the site.
+    private func lockSite() throws -> SiteLock {
+        try SiteLock(state: state, site: siteLockFolder.map { OnSiteLock.Location(fileSystem: fileSystem, folder: $0) })
     }
 
     // MARK: - Applying
@@ -45,8 +54,11 @@ public final class Journal {
     /// Starts an operation whose steps are decided as it goes (a bisection, a rescue).
     /// The site stays locked until the operation finishes or is released.
     public func begin(command: String, summary: String) throws -> JournalOperationWriter {
-        let lock = try SiteLock(state: state)
-        let id = Self.newOperationID(at: clock())
+        let lock = try lockSite()
+        try recoverInterruptedWrites()
+        let taken = Set(try readOperations().map(\.id))
+        var id = Self.newOperationID(at: clock())
+        while taken.contains(id) { id = Self.newOperationID(at: clock()) }
         try append(JournalRecord(event: .begin, operation: id, time: clock(), command: command,
                                  summary: summary, site: state.siteIdentity))
         return JournalOperationWriter(journal: self, id: id, lock: lock)
@@ -123,8 +135,9 @@ public final class Journal {
     /// Reverts one operation (the newest still applied when `id` is nil). Returns what was reverted.
     @discardableResult
     public func undo(operation id: String? = nil, force: Bool = false) throws -> OperationSummary {
-        let lock = try SiteLock(state: state)
+        let lock = try lockSite()
         defer { withExtendedLifetime(lock) {} }
+        try recoverInterruptedWrites()
         let operations = try readOperations()
         let target: JournalOperation
         if let id {
@@ -183,7 +196,7 @@ public final class Journal {
         case .removeDirectory:
             if try !fileSystem.exists(change.path) { try fileSystem.createDirectory(change.path, mode: change.mode ?? 0o755) }
         case .write:
-            try removeLeftoverTemporary(of: change.path)
+            try recoverInterruptedWrite(of: change.path, mode: done ? nil : change.mode ?? 0o644)
             let current = try fileSystem.status(change.path) == nil ? nil : try fileSystem.readWhole(change.path, limit: 64 << 20)
             let before = try change.before.map(loadBackup)
             let after = try change.after.map(loadBackup)
@@ -200,7 +213,7 @@ public final class Journal {
         case .discardCreatedFile:
             return // the site did not have it before this run: nothing to put back
         case .removeFile:
-            try removeLeftoverTemporary(of: change.path)
+            try recoverInterruptedWrite(of: change.path)
             guard let name = change.before else { throw JournalError.backupMissing(path: change.path) }
             let before = try loadBackup(name)
             if try fileSystem.exists(change.path) {
@@ -214,9 +227,39 @@ public final class Journal {
         }
     }
 
-    private func removeLeftoverTemporary(of path: String) throws {
-        for leftover in [SitePath.temporarySibling(of: path)] where try fileSystem.isFile(leftover) {
-            try fileSystem.removeFile(leftover)
+    /// Cleans up after an atomic write of `path` that never finished: removes scratch copies
+    /// of new contents (their names are random, their prefix is not), and puts back the
+    /// original when a backend that cannot rename over a file (SFTP without posix-rename)
+    /// lost its connection while the original was set aside, so the site is never left
+    /// without its wp-config.php.
+    func recoverInterruptedWrite(of path: String, mode: UInt16? = nil) throws {
+        let folder = SitePath.parent(path)
+        guard try fileSystem.isDirectory(folder) else { return }
+        let temporaryPrefix = SitePath.scratchPrefix(of: path, .temporary), asidePrefix = SitePath.scratchPrefix(of: path, .aside)
+        let scratch = try fileSystem.list(folder).filter { $0.status.kind == .file }
+        for entry in scratch where entry.name.hasPrefix(temporaryPrefix) {
+            try fileSystem.removeFile(SitePath.join(folder, entry.name))
+        }
+        var asides = scratch.filter { $0.name.hasPrefix(asidePrefix) }.sorted { $0.status.modified < $1.status.modified }
+        if let newest = asides.last, try !fileSystem.exists(path) {
+            try fileSystem.move(SitePath.join(folder, newest.name), to: path)
+            asides.removeLast()
+        }
+        // The rest are originals of writes that completed; the journal's backups hold them.
+        for entry in asides { try fileSystem.removeFile(SitePath.join(folder, entry.name)) }
+        // A write stopped between its rename and its last step left the file readable by its writer only.
+        if let mode, let status = try fileSystem.status(path), status.kind == .file, status.permissions != mode {
+            try fileSystem.setPermissions(path, mode)
+        }
+    }
+
+    /// Runs `recoverInterruptedWrite` for every write step that was recorded but never marked
+    /// done: the first thing any later wprescue run on the site does, under the lock.
+    func recoverInterruptedWrites() throws {
+        for operation in try readOperations() where operation.outcome == nil {
+            for step in operation.steps where !step.done && [.write, .removeFile].contains(step.change.kind) {
+                try recoverInterruptedWrite(of: step.change.path, mode: step.change.kind == .write ? step.change.mode ?? 0o644 : nil)
+            }
         }
     }
 
@@ -227,21 +270,58 @@ public final class Journal {
         try readOperations().map(\.summary)
     }
 
+    /// Lines of the journal that could not be read (1-based): a record torn by a crash or a
+    /// full disk. Undo works from the rest; `history` says so rather than stay silent.
+    public func damagedLines() throws -> [Int] {
+        try readJournal().damaged
+    }
+
     func readOperations() throws -> [JournalOperation] {
-        guard let data = FileManager.default.contents(atPath: state.journalFile) else { return [] }
+        try readJournal().operations
+    }
+
+    private func readJournal() throws -> (operations: [JournalOperation], damaged: [Int]) {
+        let data = try readPrivateFile(state.journalFile, missingIsEmpty: true)
         let decoder = Self.decoder
         var operations: [String: JournalOperation] = [:]
         var order: [String] = []
-        // A line torn by a crash mid-append is the last one; it never completed, so it is skipped.
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let record = try? decoder.decode(JournalRecord.self, from: Data(line)) else { continue }
+        var damaged: [Int] = []
+        for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let record = try? decoder.decode(JournalRecord.self, from: Data(line)) else {
+                damaged.append(number + 1)
+                continue
+            }
             if operations[record.operation] == nil {
                 order.append(record.operation)
                 operations[record.operation] = JournalOperation(id: record.operation)
             }
             operations[record.operation]?.add(record)
         }
-        return order.compactMap { operations[$0] }
+        return (order.compactMap { operations[$0] }, damaged)
+    }
+
+    /// A whole file of the state folder, opened without following a planted link.
+    private func readPrivateFile(_ path: String, missingIsEmpty: Bool) throws -> Data {
+        let descriptor = SiteStateDirectory.openPrivateFile(path, flags: O_RDONLY)
+        guard descriptor >= 0 else {
+            if errno == ENOENT {
+                if missingIsEmpty { return Data() }
+                throw JournalError.backupMissing(path: path)
+            }
+            throw JournalError.stateDirectoryUnusable(path: path, detail: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var result = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw JournalError.stateDirectoryUnusable(path: path, detail: String(cString: strerror(errno)))
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: buffer[0..<count])
+        }
     }
 
     // MARK: - Storage
@@ -250,22 +330,27 @@ public final class Journal {
         var line = try Self.encoder.encode(record)
         line.append(UInt8(ascii: "\n"))
         let path = state.journalFile
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = SiteStateDirectory.openPrivateFile(path, flags: O_RDWR | O_APPEND | O_CREAT)
         guard descriptor >= 0 else { throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno))) }
         defer { close(descriptor) }
+        // A record torn by a crash or a full disk has no newline: end it, so this record is not glued to it.
+        var last: UInt8 = UInt8(ascii: "\n")
+        let size = lseek(descriptor, 0, SEEK_END)
+        if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") { line.insert(UInt8(ascii: "\n"), at: 0) }
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(descriptor) == 0 else {
             throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno)))
         }
-        Self.stopPoint?.reached(record.event)
+        TestStopPoint.reached(record.event.rawValue)
     }
 
     private func saveBackup(_ contents: Data, operation: String, name: String) throws -> String {
         let folder = SitePath.join(state.backupsDirectory, operation)
-        try SiteStateDirectory.createPrivateDirectories(folder)
+        try SiteStateDirectory.createPrivateDirectories(folder, trustedBelow: state.backupsDirectory)
         let relative = "\(operation)/\(name)"
         let path = SitePath.join(state.backupsDirectory, relative)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // Never over an earlier backup: each is the only copy of what it saved.
+        let descriptor = SiteStateDirectory.openPrivateFile(path, flags: O_WRONLY | O_CREAT | O_EXCL)
         guard descriptor >= 0 else { throw JournalError.journalUnwritable(path: path, detail: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         let written = contents.withUnsafeBytes { raw in raw.isEmpty ? 0 : write(descriptor, raw.baseAddress, raw.count) }
@@ -276,9 +361,7 @@ public final class Journal {
     }
 
     private func loadBackup(_ relative: String) throws -> Data {
-        let path = SitePath.join(state.backupsDirectory, relative)
-        guard let data = FileManager.default.contents(atPath: path) else { throw JournalError.backupMissing(path: path) }
-        return data
+        try readPrivateFile(SitePath.join(state.backupsDirectory, relative), missingIsEmpty: false)
     }
 
     static func newOperationID(at date: Date) -> String {
@@ -286,7 +369,8 @@ public final class Journal {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "\(formatter.string(from: date))-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        let random = String(UInt64.random(in: 0...0xffff_ffff_ffff), radix: 16)
+        return "\(formatter.string(from: date))-\(String(repeating: "0", count: 12 - random.count))\(random)"
     }
 
     private static let encoder: JSONEncoder = {
@@ -302,8 +386,6 @@ public final class Journal {
         return decoder
     }()
 
-    private static func message(_ error: Error) -> String { error.localizedDescription }
-
     /// Lets the crash tests stop the process reliably between recording a step and doing it,
     /// and between two steps.
     private static let stepDelay: useconds_t = {
@@ -313,37 +395,5 @@ public final class Journal {
 
     private static func testHookBetweenSteps() {
         if stepDelay > 0 { usleep(stepDelay) }
-    }
-
-    /// `WPRESCUE_TEST_STOP_AT=intent:31` makes the process stop itself (SIGSTOP) right after its
-    /// 31st intent record is on disk, so a crash test kills it exactly there however busy the
-    /// machine is. Events: the journal's own names (begin, intent, done, reverted, …).
-    private static let stopPoint: JournalStopPoint? = {
-        guard let value = ProcessInfo.processInfo.environment["WPRESCUE_TEST_STOP_AT"] else { return nil }
-        let parts = value.split(separator: ":")
-        guard parts.count == 2, let event = JournalRecord.Event(rawValue: String(parts[0])), let count = Int(parts[1]), count > 0 else { return nil }
-        return JournalStopPoint(event: event, count: count)
-    }()
-}
-
-/// Counts the records of one event this process appends and stops it at the chosen one.
-private final class JournalStopPoint: @unchecked Sendable {
-    let event: JournalRecord.Event
-    let count: Int
-    private var seen = 0
-    private let lock = NSLock()
-
-    init(event: JournalRecord.Event, count: Int) {
-        self.event = event
-        self.count = count
-    }
-
-    func reached(_ appended: JournalRecord.Event) {
-        guard appended == event else { return }
-        let stop = lock.withLock {
-            seen += 1
-            return seen == count
-        }
-        if stop { raise(SIGSTOP) }
     }
 }

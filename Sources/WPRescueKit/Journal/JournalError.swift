@@ -3,7 +3,9 @@ import Foundation
 /// Failures of the journal itself, or of undoing what it recorded.
 public enum JournalError: Error, Equatable {
     case stateDirectoryUnusable(path: String, detail: String)
-    case siteBusy(site: String)
+    case stateDirectoryUntrusted(path: String, reason: String)
+    /// `holder` says who holds the lock on the site itself, when it is not this machine's own lock.
+    case siteBusy(site: String, holder: String?)
     case journalUnwritable(path: String, detail: String)
     case backupMissing(path: String)
     /// The file was changed by someone else after wprescue changed it.
@@ -22,8 +24,12 @@ extension JournalError: LocalizedError {
         switch self {
         case .stateDirectoryUnusable(let path, let detail):
             return "Cannot use wprescue's state folder \(path) (\(detail)); set WPRESCUE_STATE_DIR to a writable folder."
-        case .siteBusy(let site):
+        case .stateDirectoryUntrusted(let path, let reason):
+            return "wprescue will not use its state folder \(path): \(reason). Fix its owner and mode (chmod 700), or set WPRESCUE_STATE_DIR to a folder of your own."
+        case .siteBusy(let site, nil):
             return "Another wprescue is already changing \(site); wait for it to finish (or stop it) and try again."
+        case .siteBusy(let site, let holder?):
+            return "Another wprescue is already changing \(site) (\(holder)); wait for it to finish, or if it is no longer running, remove its .wprescue-lock folder from wp-content and try again."
         case .journalUnwritable(let path, let detail):
             return "Cannot write the journal \(path) (\(detail)); nothing was changed. Free space or fix permissions and try again."
         case .backupMissing(let path):

@@ -23,7 +23,8 @@ public final class Site {
         let layout = try SiteDiscovery(fileSystem: fileSystem).discover(at: path)
         let identity = identityPrefix + layout.root
         let state = try SiteStateDirectory(siteIdentity: identity, environment: environment)
-        let journal = Journal(state: state, fileSystem: fileSystem, siteRoot: layout.root)
+        let journal = Journal(state: state, fileSystem: fileSystem, siteRoot: layout.root,
+                              siteLockFolder: SitePath.join(layout.contentDirectory, OnSiteLock.folderName))
         return Site(fileSystem: fileSystem, layout: layout, identity: identity, journal: journal)
     }
 

@@ -86,6 +86,24 @@ final class TestSSHServer {
         return password
     }
 
+    /// A group the test user is a member of besides its own (like a deploy user in www-data),
+    /// made once per machine under the same lock as the account.
+    static let webGroupName = "wprescue-sftp-web"
+
+    static var webGroup: gid_t { get throws { try webGroupResult.get() } }
+
+    private static let webGroupResult: Result<gid_t, any Error> = Result {
+        _ = try password
+        let lock = open(secretsDirectory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX) == 0 else { throw TestServerError("could not lock \(secretsDirectory)/lock") }
+        defer { close(lock) }
+        if getgrnam(webGroupName) == nil { try run("/usr/sbin/groupadd", [webGroupName]) }
+        let members = try run("/usr/bin/id", ["-Gn", userName]).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if !members.contains(webGroupName) { try run("/usr/sbin/usermod", ["-a", "-G", webGroupName, userName]) }
+        guard let group = getgrnam(webGroupName) else { throw TestServerError("group \(webGroupName) was not created") }
+        return group.pointee.gr_gid
+    }
+
     /// `settings` come first, so they win over the defaults below (sshd keeps the first value);
     /// `userSettings` apply to the test user only.
     init(settings: String = "", userSettings: String = "PasswordAuthentication yes") throws {

@@ -123,7 +123,7 @@ struct JournalTests {
         let fixture = try FixtureSite()
         let site = try open(fixture)
         let lock = try SiteLock(state: site.journal.state)
-        #expect(throws: JournalError.siteBusy(site: site.identity)) {
+        #expect(throws: JournalError.siteBusy(site: site.identity, holder: nil)) {
             try site.journal.apply(ChangePlan(command: "a", summary: "b", changes: [.createDirectory(path: fixture.path("x"))]))
         }
         withExtendedLifetime(lock) {}

@@ -27,6 +27,11 @@ final class InterferingFileSystem: SiteFileSystem {
     func removeFile(_ path: String) throws { try disk.removeFile(path) }
     func removeDirectory(_ path: String) throws { try disk.removeDirectory(path) }
     func canonicalPath(_ path: String) throws -> String { try disk.canonicalPath(path) }
+    func setPermissions(_ path: String, _ mode: UInt16) throws { try disk.setPermissions(path, mode) }
+    var warningHandler: ((FileAccessWarning) -> Void)? {
+        get { disk.warningHandler }
+        set { disk.warningHandler = newValue }
+    }
 }
 
 struct LogReverseReadingTests {

@@ -138,8 +138,10 @@ struct SSHAuthenticator {
                 result = libssh2_userauth_password_ex(handle, user, UInt32(user.utf8.count), current, UInt32(current.utf8.count), nil)
             } else {
                 context.keyboardInteractivePassword = current
+                context.keyboardInteractivePrompt = options.keyboardInteractivePrompt
                 result = libssh2_userauth_keyboard_interactive_ex(handle, user, UInt32(user.utf8.count), keyboardInteractiveCallback)
                 context.keyboardInteractivePassword = nil
+                context.keyboardInteractivePrompt = nil
             }
             if result == 0 { return true }
             try rethrowIfTransportFailed(code: Int(result), attempts: attempts)
@@ -167,19 +169,45 @@ struct SSHAuthenticator {
     }
 }
 
-/// Answers every hidden keyboard-interactive prompt with the password being tried (servers
-/// with PAM ask "Password:" this way); prompts shown in clear get an empty answer.
+/// Answers a keyboard-interactive login: the password goes only to a hidden prompt that asks
+/// for a password (servers with PAM ask "Password:" this way); any other prompt (a one-time
+/// code, a question) is put to the person at the terminal, or answered empty without one, so
+/// the password never reaches a prompt that did not ask for it.
 private let keyboardInteractiveCallback: @convention(c) (
     UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, Int32, Int32,
     UnsafePointer<LIBSSH2_USERAUTH_KBDINT_PROMPT>?, UnsafeMutablePointer<LIBSSH2_USERAUTH_KBDINT_RESPONSE>?,
     UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> Void = { _, _, _, _, count, prompts, responses, abstract in
     guard let responses, let prompts, count > 0 else { return }
-    let password = SessionContext.from(abstract)?.keyboardInteractivePassword ?? ""
+    let context = SessionContext.from(abstract)
     for index in 0..<Int(count) {
-        let answer = prompts[index].echo == 0 ? password : ""
+        let prompt = prompts[index]
+        let text = prompt.text.map { pointer in
+            String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: Int(prompt.length)), as: UTF8.self)
+        } ?? ""
+        let answer: String
+        if prompt.echo == 0, KeyboardInteractive.asksForPassword(text), let password = context?.keyboardInteractivePassword {
+            answer = password
+        } else {
+            answer = context?.keyboardInteractivePrompt?(KeyboardInteractive.printable(text)) ?? ""
+        }
         // libssh2 frees the answers with free(3).
         responses[index].text = strdup(answer)
         responses[index].length = UInt32(answer.utf8.count)
+    }
+}
+
+enum KeyboardInteractive {
+    private static let passwordWords = ["password", "passwort", "passphrase", "mot de passe", "contraseña", "senha", "wachtwoord", "parola"]
+
+    /// True for "Password:", "user@host's password:", "Passwort:"; false for "Verification code:", "OTP:".
+    static func asksForPassword(_ prompt: String) -> Bool {
+        let lowered = prompt.lowercased()
+        return passwordWords.contains { lowered.contains($0) }
+    }
+
+    /// The server's text, safe for a terminal.
+    static func printable(_ prompt: String) -> String {
+        String(String.UnicodeScalarView(prompt.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f && !(0x80...0x9f).contains($0.value) }))
     }
 }

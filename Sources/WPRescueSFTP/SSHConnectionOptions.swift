@@ -45,6 +45,9 @@ public struct SSHConnectionOptions {
     /// Asked for the password when keys did not work and `WPRESCUE_SSH_PASSWORD` is unset;
     /// `destination` reads `user@host`. Return nil to give up.
     public var passwordPrompt: ((_ destination: String) -> String?)?
+    /// Asked, on a terminal, what a keyboard-interactive login asks besides the password (a
+    /// one-time code, say): gets the server's prompt text, control characters removed.
+    public var keyboardInteractivePrompt: ((_ serverPrompt: String) -> String?)?
 
     public init(homeDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment

@@ -65,7 +65,11 @@ public final class SSHSession {
             // As `ssh -J`: log in to the jump host (through the hops before it, if any), have it
             // open a direct-tcpip channel to this server, and speak SSH over that channel.
             // Host keys are checked under this server's own name, as OpenSSH does.
-            let jumpSession = try SSHSession(endpoint: jump, options: options)
+            // WPRESCUE_SSH_PASSWORD is the password of the server named in --site, never offered to a
+            // jump host, which could be anyone's (a jump host's password is asked for by name).
+            var jumpOptions = options
+            jumpOptions.environment["WPRESCUE_SSH_PASSWORD"] = nil
+            let jumpSession = try SSHSession(endpoint: jump, options: jumpOptions)
             jumpRecordedHostKeys = jumpSession.recordedHostKeys
             let tunnel = try SSHTunnel(session: jumpSession, target: .tcp(host: endpoint.hostName, port: endpoint.port))
             relay = tunnel
@@ -412,8 +416,10 @@ public final class SSHTrafficCounter: @unchecked Sendable {
 /// State the C callbacks reach through libssh2's `abstract` pointer.
 final class SessionContext {
     let traffic = SSHTrafficCounter()
-    /// Only set while a keyboard-interactive login is in progress.
+    /// Only set while a keyboard-interactive login is in progress: the password being tried,
+    /// and who answers the server's other prompts.
     var keyboardInteractivePassword: String?
+    var keyboardInteractivePrompt: ((String) -> String?)?
 
     static func from(_ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> SessionContext? {
         guard let pointer = abstract?.pointee else { return nil }

@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "WPRescueTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WPRescueKitTests", dependencies: ["WPRescueKit", "WPRescueTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueTestSupport", "wprescue"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueDatabase", "WPRescueTestSupport", "wprescue"]),
         .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP", "WPRescueTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,7 +22,7 @@ public final class MariaDBConnection: WordPressDatabase {
     /// afterwards by `queryTimeoutSeconds` (default: the same), since CHECK TABLE on a large
     /// table legitimately takes longer than a healthy server takes to answer. Throws `DatabaseError`.
     public init(credentials: DatabaseCredentials, endpoint: DatabaseEndpoint? = nil, route: DatabaseRoute? = nil,
-                timeoutSeconds: Int, queryTimeoutSeconds: Int? = nil) throws {
+                timeoutSeconds: Int, queryTimeoutSeconds: Int? = nil, tlsCertificateAuthority: String? = nil) throws {
         let endpoint = route?.endpoint ?? endpoint ?? credentials.host.endpoint
         self.endpoint = endpoint
         via = route?.server
@@ -43,6 +43,14 @@ public final class MariaDBConnection: WordPressDatabase {
         try setOption(MYSQL_OPT_WRITE_TIMEOUT, querySeconds)
         // A server may ask the client for a local file (LOAD DATA LOCAL); never allow it.
         try setOption(MYSQL_OPT_LOCAL_INFILE, 0)
+        // Nor an authentication method that sends the password in clear (mysql_clear_password, dialog).
+        try setOption(MARIADB_OPT_RESTRICTED_AUTH, Self.allowedAuthentication)
+        if route == nil, Self.leavesThisMachine(endpoint) {
+            // The password crosses a network: only over TLS, to a server whose certificate is trusted.
+            try setOption(MYSQL_OPT_SSL_ENFORCE, true)
+            try setOption(MYSQL_OPT_SSL_VERIFY_SERVER_CERT, true)
+            if let tlsCertificateAuthority { try setOption(MYSQL_OPT_SSL_CA, tlsCertificateAuthority) }
+        }
 
         let connected: UnsafeMutablePointer<MYSQL>?
         switch route.map({ DatabaseEndpoint.socket(path: $0.localSocketPath) }) ?? endpoint {
@@ -74,10 +82,32 @@ public final class MariaDBConnection: WordPressDatabase {
         return MariaDBResult(stored).read()
     }
 
-    /// Every option wprescue sets takes an `unsigned int`.
     private func setOption(_ option: mysql_option, _ value: UInt32) throws {
         let status = withUnsafePointer(to: value) { mysql_options(handle, option, $0) }
         guard status == 0 else { throw lastError() }
+    }
+
+    /// The `my_bool` options.
+    private func setOption(_ option: mysql_option, _ value: Bool) throws {
+        let flag: CChar = value ? 1 : 0
+        let status = withUnsafePointer(to: flag) { mysql_options(handle, option, $0) }
+        guard status == 0 else { throw lastError() }
+    }
+
+    private func setOption(_ option: mysql_option, _ value: String) throws {
+        guard mysql_options(handle, option, value) == 0 else { throw lastError() }
+    }
+
+    static let allowedAuthentication = "mysql_native_password,caching_sha2_password,sha256_password,client_ed25519"
+
+    /// A TCP endpoint that is not this machine (a Unix socket and the loopback network never leave it).
+    static func leavesThisMachine(_ endpoint: DatabaseEndpoint) -> Bool {
+        guard case .tcp(let host, _) = endpoint else { return false }
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "[::1]" { return false }
+        var address = in_addr()
+        if inet_pton(AF_INET, lowered, &address) == 1 { return (UInt32(bigEndian: address.s_addr) >> 24) != 127 }
+        return true
     }
 
     /// The one place library and server errors are read; `DatabaseError` gives them meaning.
@@ -121,17 +151,21 @@ public struct MariaDBConnector: WordPressDatabaseConnector {
     /// Seconds each query may take once connected; nil: the connection timeout.
     public var queryTimeoutSeconds: Int?
     public var tunnels: DatabaseTunnels?
+    /// The CA file that vouches for a remote server's TLS certificate (`--db-ssl-ca`); nil: the system's.
+    public var tlsCertificateAuthority: String?
 
-    public init(endpoint: DatabaseEndpoint? = nil, queryTimeoutSeconds: Int? = nil, tunnels: DatabaseTunnels? = nil) {
+    public init(endpoint: DatabaseEndpoint? = nil, queryTimeoutSeconds: Int? = nil, tunnels: DatabaseTunnels? = nil,
+                tlsCertificateAuthority: String? = nil) {
         self.endpoint = endpoint
         self.queryTimeoutSeconds = queryTimeoutSeconds
         self.tunnels = tunnels
+        self.tlsCertificateAuthority = tlsCertificateAuthority
     }
 
     public func connect(_ credentials: DatabaseCredentials, timeoutSeconds: Int) throws -> WordPressDatabase {
         guard let tunnels else {
             return try MariaDBConnection(credentials: credentials, endpoint: endpoint, timeoutSeconds: timeoutSeconds,
-                                         queryTimeoutSeconds: queryTimeoutSeconds)
+                                         queryTimeoutSeconds: queryTimeoutSeconds, tlsCertificateAuthority: tlsCertificateAuthority)
         }
         let route = try tunnels.route(to: endpoint ?? credentials.host.endpoint, credentials: credentials, timeoutSeconds: timeoutSeconds)
         return try MariaDBConnection(credentials: credentials, route: route, timeoutSeconds: timeoutSeconds,

@@ -16,6 +16,10 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
         case tooManyUserConnections = "too-many-user-connections"
         case tableCrashed = "table-crashed"
         case missingTable = "missing-table"
+        /// TLS was required (a server off this machine, reached directly) and could not be had.
+        case insecureTransport = "insecure-transport"
+        /// The server asked for an authentication method that would send the password in clear.
+        case unsafeAuthentication = "unsafe-authentication"
         case other
     }
 
@@ -70,6 +74,8 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
         case 1203: return .tooManyUserConnections
         case 126, 127, 134, 144, 145, 1194, 1195: return .tableCrashed
         case 1146: return .missingTable
+        case 2026: return .insecureTransport
+        case 2059, 5010: return .unsafeAuthentication
         default: return .other
         }
     }
@@ -100,6 +106,10 @@ public struct DatabaseError: Error, Equatable, Sendable, LocalizedError {
             return "A table on \(server) is damaged (error \(code): \(message)): run `wprescue db check --repair`."
         case .missingTable:
             return "A table is missing on \(server) (error 1146: \(message)): restore it from a backup."
+        case .insecureTransport:
+            return "wprescue sends the database password to a server off this machine only over TLS, and \(server) did not give a TLS connection with a trusted certificate (error \(code): \(message)): reach it through SSH (the default for an sftp:// site), or pass the server's CA with --db-ssl-ca."
+        case .unsafeAuthentication:
+            return "The server at \(server) asked for an authentication method that would send the password in clear or is not allowed (error \(code): \(message)); wprescue only answers mysql_native_password, caching_sha2_password, sha256_password and ed25519."
         case .other:
             return "The database server at \(server) reported error \(code): \(message)."
         }

@@ -54,6 +54,8 @@ let package = Package(
                 "WPRescueHTTP",
                 "WPRescueSFTP",
                 "WPRescueDatabase",
+                // Only for the run-time library versions `--version --verbose` prints.
+                "CLibSSH2", "CMariaDB", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

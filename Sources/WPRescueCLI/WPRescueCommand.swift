@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// The root command: only lists the subcommands; each lives in its own file under Commands/.
+/// The root command: lists the subcommands (each lives in its own file under Commands/) and
+/// answers `--version`.
 public struct WPRescueCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wprescue",
@@ -34,7 +35,27 @@ public struct WPRescueCommand: ParsableCommand {
     /// (`wprescue --site /var/www/html plugins list`); subcommands receive the same values.
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Print wprescue's version; with --verbose, also the libssh2, libmariadb and libcurl it loaded.")
+    var version = false
+
     public init() {}
+
+    /// Runs only without a subcommand: `--version`, else the help.
+    public func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        let libraries = WPRescueVersion.libraries
+        let console = Console(format: global.format, verbose: global.verbose)
+        console.line("wprescue \(WPRescueVersion.current)")
+        for library in libraries { console.detail("\(library.name) \(library.version)") }
+        try console.emit(json: VersionReport(version: WPRescueVersion.current,
+                                             libraries: Dictionary(uniqueKeysWithValues: libraries.map { ($0.name, $0.version) })))
+    }
+
+    /// `--version --format json`: the libraries are always included, scripts need not ask twice.
+    private struct VersionReport: Encodable {
+        let version: String
+        let libraries: [String: String]
+    }
 
     /// Runs the command line; a mistake in it gets one line on standard error, not a usage block.
     public static func runFromCommandLine() -> Never {

@@ -16,6 +16,7 @@ struct DiagnoseCommand: SiteCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var probe: ProbeOptions
+    static let runsOnAliasGroups = true
 
     @Option(name: .long, parsing: .upToNextOption, help: "A PHP-FPM, nginx or Apache error log to read too (repeatable).")
     var serverLog: [String] = []

@@ -15,6 +15,7 @@ struct ProbeCommand: SiteCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var probe: ProbeOptions
+    static let runsOnAliasGroups = true
 
     func execute(_ context: CommandContext) throws {
         let report = probe.prober().probe(try probe.pages(context: context))

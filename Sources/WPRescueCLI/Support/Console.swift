@@ -18,6 +18,12 @@ final class Console {
 
     var isJSON: Bool { format == .json }
 
+    /// The one rule for colour: only on a terminal, not for TERM=dumb, and never when NO_COLOR
+    /// is set to anything but the empty string (no-color.org).
+    static func allowsColour(on descriptor: Int32, environment: [String: String]) -> Bool {
+        isatty(descriptor) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
     /// A line of text output (ignored in JSON mode, where `emit(json:)` carries the result).
     func line(_ text: String = "") {
         guard !isJSON else { return }

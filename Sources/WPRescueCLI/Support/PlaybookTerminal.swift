@@ -21,7 +21,7 @@ final class PlaybookTerminal {
     init(toStandardError: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
         handle = toStandardError ? .standardError : .standardOutput
         let descriptor = toStandardError ? STDERR_FILENO : STDOUT_FILENO
-        colour = isatty(descriptor) != 0 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        colour = Console.allowsColour(on: descriptor, environment: environment)
     }
 
     func styled(_ text: String, _ style: Style) -> String {

@@ -7,13 +7,21 @@ import WPRescueKit
 /// failure into one sentence on standard error and a non-zero exit.
 protocol SiteCommand: ParsableCommand {
     var global: GlobalOptions { get }
+    /// True for commands that only read, which may run on every site of an alias group.
+    static var runsOnAliasGroups: Bool { get }
     func execute(_ context: CommandContext) throws
 }
 
 extension SiteCommand {
+    static var runsOnAliasGroups: Bool { false }
+
     func run() throws {
         let console = Console(format: global.format, verbose: global.verbose)
         do {
+            let environment = ProcessInfo.processInfo.environment
+            if Self.runsOnAliasGroups, let group = try AliasGroupRun.group(named: global.site ?? environment["WPRESCUE_SITE"], environment: environment) {
+                return try AliasGroupRun.run(group, console: console, environment: environment)
+            }
             try execute(CommandContext(global: global, console: console))
         } catch let exit as ExitCode {
             throw exit

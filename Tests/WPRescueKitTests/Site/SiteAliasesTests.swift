@@ -34,7 +34,7 @@ struct SiteAliasesTests {
 
     @Test func `an unknown alias lists the files searched`() {
         #expect(throws: SiteAliasError.unknownAlias(name: "nope", searched: ["/nonexistent/a.yml"])) {
-            try SiteAliases.resolve("@nope", searchPaths: ["/nonexistent/a.yml"])
+            try SiteAliases.resolve("@nope", searchPaths: [AliasFile("/nonexistent/a.yml", format: .wprescue)])
         }
     }
 
@@ -46,7 +46,7 @@ struct SiteAliasesTests {
         let user = folder.appendingPathComponent("sites.yml").path
         try Data("prod:\n  site: /local\n".utf8).write(to: URL(fileURLWithPath: local))
         try Data("prod:\n  site: /user\nother:\n  site: /other\n".utf8).write(to: URL(fileURLWithPath: user))
-        #expect(try SiteAliases.resolve("@prod", searchPaths: [local, user]).site == "/local")
-        #expect(try SiteAliases.resolve("@other", searchPaths: [local, user]).site == "/other")
+        #expect(try SiteAliases.resolve("@prod", searchPaths: [AliasFile(local, format: .wprescue), AliasFile(user, format: .wprescue)]).site == "/local")
+        #expect(try SiteAliases.resolve("@other", searchPaths: [AliasFile(local, format: .wprescue), AliasFile(user, format: .wprescue)]).site == "/other")
     }
 }

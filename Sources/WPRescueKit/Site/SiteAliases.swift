@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Yams
 
 /// Named sites, in the spirit of WP-CLI's aliases: `wprescue --site @prod probe`.
@@ -42,6 +45,7 @@ public struct SiteAlias: Equatable, Sendable, Decodable {
 public enum SiteAliasError: Error, Equatable, LocalizedError {
     case unknownAlias(name: String, searched: [String])
     case invalidFile(path: String, detail: String)
+    case untrustedFile(path: String, reason: String)
     /// A WP-CLI alias wprescue cannot reach (docker:, vagrant, http:); `reason` is the whole sentence.
     case unsupported(name: String, reason: String)
     /// A group given to a command that works on one site.
@@ -52,6 +56,8 @@ public enum SiteAliasError: Error, Equatable, LocalizedError {
         switch self {
         case .unknownAlias(let name, let searched):
             return "No site alias @\(name) in \(searched.joined(separator: " or ")); add an entry \"@\(name):\" with a `site:` line (wprescue.yml) or an `ssh:` line (wp-cli.yml)."
+        case .untrustedFile(let path, let reason):
+            return "wprescue will not read aliases from \(path): \(reason). Make it yours and not writable by others (chmod go-w), or remove it."
         case .invalidFile(let path, let detail):
             return "\(path) is not a valid alias file: \(detail)."
         case .unsupported(_, let reason):
@@ -193,6 +199,16 @@ public enum SiteAliases {
     }
 
     private static func entries(in file: AliasFile) throws -> [String: AliasEntry] {
+        var info = stat()
+        guard stat(file.path, &info) == 0 else { return [:] }
+        // An alias decides where wprescue logs in and with which key: a file someone else could
+        // have written (a wprescue.yml planted in a site's folder you cd into) is refused.
+        if info.st_uid != geteuid() && info.st_uid != 0 {
+            throw SiteAliasError.untrustedFile(path: file.path, reason: "it belongs to user \(info.st_uid), not to you or root")
+        }
+        if info.st_mode & 0o022 != 0 {
+            throw SiteAliasError.untrustedFile(path: file.path, reason: "others may write to it (mode \(String(info.st_mode & 0o777, radix: 8)))")
+        }
         guard let data = FileManager.default.contents(atPath: file.path) else { return [:] }
         switch file.format {
         case .wprescue: return try parseEntries(data, source: file.path)

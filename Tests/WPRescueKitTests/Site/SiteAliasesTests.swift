@@ -49,4 +49,26 @@ struct SiteAliasesTests {
         #expect(try SiteAliases.resolve("@prod", searchPaths: [AliasFile(local, format: .wprescue), AliasFile(user, format: .wprescue)]).site == "/local")
         #expect(try SiteAliases.resolve("@other", searchPaths: [AliasFile(local, format: .wprescue), AliasFile(user, format: .wprescue)]).site == "/other")
     }
+
+    @Test func `an alias file someone else owns or may write is refused, not read`() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alias-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let planted = folder.appendingPathComponent("wprescue.yml").path
+        try Data("prod:\n  site: sftp://attacker@evil.example/srv\n".utf8).write(to: URL(fileURLWithPath: planted))
+        let files = [AliasFile(planted, format: .wprescue)]
+
+        chmod(planted, 0o666)
+        #expect(throws: SiteAliasError.untrustedFile(path: planted, reason: "others may write to it (mode 666)")) {
+            try SiteAliases.resolve("@prod", searchPaths: files)
+        }
+        chmod(planted, 0o644)
+        // The site's PHP user (here any other account) planted it in a folder you cd into.
+        #expect(chown(planted, 33, 33) == 0 || geteuid() != 0)
+        if geteuid() == 0 {
+            #expect(throws: SiteAliasError.untrustedFile(path: planted, reason: "it belongs to user 33, not to you or root")) {
+                try SiteAliases.resolve("@prod", searchPaths: files)
+            }
+        }
+    }
 }

@@ -56,6 +56,8 @@ let package = Package(
                 "WPRescueDatabase",
                 // Only for the run-time library versions `--version --verbose` prints.
                 "CLibSSH2", "CMariaDB", "CCurl",
+                // Core dumps off at start.
+                "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CSystemShims
+import WPRescueSFTP
 import Foundation
 
 /// The root command: lists the subcommands (each lives in its own file under Commands/) and
@@ -59,13 +61,18 @@ public struct WPRescueCommand: ParsableCommand {
 
     /// Runs the command line; a mistake in it gets one line on standard error, not a usage block.
     public static func runFromCommandLine() -> Never {
+        // wprescue holds passwords in memory: no core file may keep them.
+        _ = wprescue_disable_core_dumps()
         do {
             var command = try parseAsRoot()
             try command.run()
+            SSHTunnel.closeAll()
             exit()
         } catch let code as ExitCode {
+            SSHTunnel.closeAll()
             exit(withError: code)
         } catch {
+            SSHTunnel.closeAll()
             // Help and --version are "errors" that exit 0: print them as argument-parser does.
             guard exitCode(for: error) != .success else { exit(withError: error) }
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"

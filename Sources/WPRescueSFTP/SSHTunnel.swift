@@ -114,9 +114,19 @@ public final class SSHTunnel: @unchecked Sendable {
         }
         thread.name = "wprescue SSH tunnel"
         thread.start()
+        Self.open.add(self)
     }
 
     deinit { close() }
+
+    /// Closes every tunnel still open, newest first (a database tunnel before the ProxyJump
+    /// relay it rides on). Called before the process exits: a pump thread still running while
+    /// exit() tears down OpenSSL would crash the process after its work is done.
+    public static func closeAll() {
+        for tunnel in open.takeAll().reversed() { tunnel.close() }
+    }
+
+    private static let open = OpenTunnels()
 
     /// Set when the SSH connection under the tunnel was lost; clients then see their
     /// connections closed.
@@ -132,6 +142,7 @@ public final class SSHTunnel: @unchecked Sendable {
         closed = true
         closing.unlock()
         guard !wasClosed else { return }
+        Self.open.remove(self)
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         finished.wait()
@@ -166,6 +177,33 @@ public final class SSHTunnel: @unchecked Sendable {
         }
         _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
         return socket
+    }
+}
+
+/// The tunnels not yet closed, in the order they were opened (held weakly).
+private final class OpenTunnels: @unchecked Sendable {
+    private struct Entry {
+        weak var tunnel: SSHTunnel?
+        let id: ObjectIdentifier
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    func add(_ tunnel: SSHTunnel) {
+        lock.withLock { entries.append(Entry(tunnel: tunnel, id: ObjectIdentifier(tunnel))) }
+    }
+
+    func remove(_ tunnel: SSHTunnel) {
+        let id = ObjectIdentifier(tunnel)
+        lock.withLock { entries.removeAll { $0.id == id } }
+    }
+
+    func takeAll() -> [SSHTunnel] {
+        lock.withLock {
+            defer { entries.removeAll() }
+            return entries.compactMap(\.tunnel)
+        }
     }
 }
 

@@ -17,9 +17,7 @@ struct MemoryCommand: SiteCommand {
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
-        let config = try SiteConfig.read(site)
-        try ConfigEdit(context: context, site: site).apply(from: config, to: try config.settingMemoryLimit(limit),
-                                                          changing: ["WP_MEMORY_LIMIT", "WP_MAX_MEMORY_LIMIT"],
-                                                          summary: "Memory limit \(limit)")
+        let remedy = try RaiseMemory(site: site, limit: limit).plan(command: CommandContext.commandLine)
+        try ConfigEdit(context: context, site: site).apply(remedy, changed: remedy.facts.changed)
     }
 }

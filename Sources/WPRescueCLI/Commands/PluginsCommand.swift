@@ -45,16 +45,12 @@ struct PluginsCommand: ParsableCommand {
         }
 
         func choose(from available: [Extension]) throws -> [Extension] {
-            guard all else { return try ExtensionSwitch.select(slugs, from: available, kindName: "plugin") }
-            _ = try ExtensionSwitch.select(except, from: available, kindName: "plugin")
-            return available.filter { !except.contains($0.slug) }
+            try SwitchExtensions.choose(slugs, all: all, except: except, from: available, kindName: "plugin")
         }
     }
 
-    static let activeListNote = """
-        WordPress keeps disabled plugins in its list of active plugins until someone opens wp-admin's \
-        Plugins screen, which drops the missing ones for good; a plugin moved back before that is active again.
-        """
+    /// `bisect` ends with the same note.
+    static let activeListNote = SwitchExtensions.activeListNote
 
     struct List: SiteCommand {
         static let configuration = CommandConfiguration(abstract: "List plugins: slug, name, version, kind, state.")
@@ -76,8 +72,7 @@ struct PluginsCommand: ParsableCommand {
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
             let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site)
-                .run(.disable, selected: chosen, noun: "plugins", notes: [PluginsCommand.activeListNote])
+            try ExtensionSwitchRunner(context: context, site: site).run(.disable, selected: chosen)
         }
     }
 
@@ -90,7 +85,7 @@ struct PluginsCommand: ParsableCommand {
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
             let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen, noun: "plugins", notes: [])
+            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen)
         }
     }
 }

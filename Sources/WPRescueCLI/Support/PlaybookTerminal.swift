@@ -154,6 +154,3 @@ final class TerminalPlaybookEnvironment: PlaybookEnvironment {
         }
     }
 }
-
-/// `debug-on` and `debug-off` in a playbook share `wprescue debug on|off`'s record.
-extension DebugSnapshotStore: PlaybookDebugMemory {}

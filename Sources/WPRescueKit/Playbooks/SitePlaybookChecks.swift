@@ -77,7 +77,7 @@ extension SitePlaybookTools {
     // MARK: maintenance-file
 
     func maintenanceFile() throws -> PlaybookStepResult {
-        let path = SitePath.join(root, ".maintenance")
+        let path = EndMaintenance.path(in: site.layout)
         guard let status = try site.fileSystem.status(path) else {
             return PlaybookStepResult(outcome: "absent", evidence: ["There is no .maintenance file in \(root)."], values: ["age": ""])
         }

@@ -12,7 +12,7 @@ struct MemoryCommand: SiteCommand {
     @Argument(help: "The limit: 256M, 512M, 1G, or -1 for none.") var limit: String
 
     func validate() throws {
-        guard PHPMemorySize(limit) != nil else { throw ValidationError("'\(limit)' is not a memory size; use 256M, 512M, 1G or -1.") }
+        guard PHPMemorySize(limit) != nil else { throw ValidationError(RemedyError.invalidMemoryLimit(limit).localizedDescription) }
     }
 
     func execute(_ context: CommandContext) throws {

@@ -10,9 +10,7 @@ struct RemediesTests {
     let site: Site
 
     init() throws {
-        fixture = try FixtureSite()
-        site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                             environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+        (fixture, site) = try openFixtureSite()
     }
 
     // MARK: EndMaintenance

@@ -10,9 +10,7 @@ struct DiagnosticianTests {
     let now = Date()
 
     init() throws {
-        fixture = try FixtureSite()
-        site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                             environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+        (fixture, site) = try openFixtureSite()
     }
 
     func diagnose(now: Date? = nil, databaseCheck: (() -> [Finding])? = nil,

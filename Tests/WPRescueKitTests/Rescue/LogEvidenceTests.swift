@@ -10,9 +10,7 @@ struct LogEvidenceTests {
     let now = Date()
 
     init() throws {
-        fixture = try FixtureSite()
-        site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                             environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+        (fixture, site) = try openFixtureSite()
     }
 
     func findings(_ lines: [String]) throws -> [Finding] {

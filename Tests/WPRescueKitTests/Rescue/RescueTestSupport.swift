@@ -66,3 +66,11 @@ enum FixtureLogLines {
         php(date, "PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in \(root)/wp-includes/class-wpdb.php on line 2349")
     }
 }
+
+/// A fixture site opened as wprescue opens one, its journal in the fixture's scratch folder.
+func openFixtureSite() throws -> (FixtureSite, Site) {
+    let fixture = try FixtureSite()
+    let site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
+                             environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+    return (fixture, site)
+}

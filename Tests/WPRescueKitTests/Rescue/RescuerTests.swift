@@ -12,9 +12,7 @@ struct RescuerTests {
     let now = Date()
 
     init() throws {
-        fixture = try FixtureSite()
-        site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                             environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
+        (fixture, site) = try openFixtureSite()
     }
 
     struct Run {

@@ -23,7 +23,7 @@ struct HtaccessCommand: ParsableCommand {
             }
             let text = String(decoding: try site.fileSystem.readWhole(path, limit: 1 << 20), as: UTF8.self)
             let findings = HtaccessCheck.findings(in: text)
-            let hasBlock = text.contains("# BEGIN WordPress") && text.contains("# END WordPress")
+            let hasBlock = HtaccessCheck.hasWordPressBlock(text)
             context.console.line(text.hasSuffix("\n") ? String(text.dropLast()) : text)
             context.console.line("")
             if !hasBlock { context.console.line("No WordPress block (# BEGIN WordPress … # END WordPress): pretty permalinks will not work on Apache.") }

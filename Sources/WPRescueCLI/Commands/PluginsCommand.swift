@@ -69,11 +69,7 @@ struct PluginsCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var kinds: KindOptions
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site).run(.disable, selected: chosen)
-        }
+        func execute(_ context: CommandContext) throws { try PluginsCommand.switchPlugins(.disable, selection, kinds, context) }
     }
 
     struct Enable: SiteCommand {
@@ -82,10 +78,14 @@ struct PluginsCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var kinds: KindOptions
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen)
-        }
+        func execute(_ context: CommandContext) throws { try PluginsCommand.switchPlugins(.enable, selection, kinds, context) }
+    }
+
+    /// `disable` and `enable`: the same selection, opposite directions.
+    static func switchPlugins(_ direction: ExtensionSwitch.Direction, _ selection: Selection, _ kinds: KindOptions,
+                              _ context: CommandContext) throws {
+        let site = try context.site()
+        let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
+        try ExtensionSwitchRunner(context: context, site: site).run(direction, selected: chosen)
     }
 }

@@ -40,11 +40,7 @@ struct ThemesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var selection: Selection
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.extensions(of: .theme))
-            try ExtensionSwitchRunner(context: context, site: site).run(.disable, selected: chosen)
-        }
+        func execute(_ context: CommandContext) throws { try ThemesCommand.switchThemes(.disable, selection, context) }
     }
 
     struct Enable: SiteCommand {
@@ -52,10 +48,13 @@ struct ThemesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var selection: Selection
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.extensions(of: .theme))
-            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen)
-        }
+        func execute(_ context: CommandContext) throws { try ThemesCommand.switchThemes(.enable, selection, context) }
+    }
+
+    /// `disable` and `enable`: the same selection, opposite directions.
+    static func switchThemes(_ direction: ExtensionSwitch.Direction, _ selection: Selection, _ context: CommandContext) throws {
+        let site = try context.site()
+        let chosen = try selection.choose(from: try site.catalog.extensions(of: .theme))
+        try ExtensionSwitchRunner(context: context, site: site).run(direction, selected: chosen)
     }
 }

@@ -138,6 +138,23 @@ struct RemediesTests {
         #expect(!planned.notes.contains(SwitchExtensions.activeListNote))
     }
 
+    // MARK: errors
+
+    @Test func `a wp-config.php that does not parse stops a remedy with the parser's own error, wrapped, not flattened`() throws {
+        try fixture.write("wp-config.php", "<?php\ndefine( 'DB_NAME', 'x' \n")
+        do {
+            _ = try RaiseMemory(site: site, limit: "256M").plan(command: "test")
+            Issue.record("planned an edit of a file that does not parse")
+        } catch let failure as SiteConfig.Failure {
+            guard case .unreadable(let path, _) = failure else {
+                Issue.record("expected .unreadable, got \(failure)")
+                return
+            }
+            #expect(path == fixture.path("wp-config.php"))
+            #expect(failure.localizedDescription.hasSuffix("Nothing was changed."))
+        }
+    }
+
     // MARK: one wording
 
     @Test func `the note about WordPress's active list has one wording, in the command, the playbook and the rescue`() throws {

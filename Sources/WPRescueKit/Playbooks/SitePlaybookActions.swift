@@ -72,18 +72,11 @@ extension SitePlaybookTools {
         switch result.conclusion {
         case .culpritsFound(let sets):
             values["culprits"] = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
-            for set in sets {
-                evidence.append(set.count == 1 ? "Culprit: \(set[0]) breaks the site on its own."
-                                               : "Culprits: \(set.joined(separator: " + ")) break the site only together.")
-            }
+            evidence += BisectPlugins.culpritLines(sets)
             evidence.append("Left disabled: \(outcome.disabled.joined(separator: ", ")); every other plugin is back. Site now: \(outcome.finalVerdict?.rawValue ?? "unknown").")
             evidence.append(SwitchExtensions.activeListNote)
-        case .notBroken:
-            evidence.append("The site is healthy with every plugin enabled: nothing to bisect.")
-        case .notAPluginProblem:
-            evidence.append("The site stays broken with every plugin disabled: it is not a plugin. Every plugin was put back.")
-        case .inconclusive:
-            evidence.append("The site answered too unreliably to conclude; every plugin was put back.")
+        case .notBroken, .notAPluginProblem, .inconclusive:
+            evidence += BisectPlugins.explanation(of: result.conclusion).map { [$0] } ?? []
         }
         evidence.append("\(result.probes) probes (\(result.retries) repeats); journaled as operation \(outcome.operation).")
         lastChange = now()

@@ -187,26 +187,21 @@ public final class Rescuer {
         let noun = kinds.contains(.plugin) ? "plugins" : "must-use plugins and drop-ins"
         guard try delegate?.confirm("Bisect \(candidates.count) \(noun): switch them off and on while probing to find the culprit") ?? true else { return }
         event(.action, "bisect \(candidates.count) \(noun)")
-        var suspects = SiteLogs.pluginsInRecentFatals(of: site, serverLogs: options.serverLogs, since: RecentWindow.fatalErrorsSince(clock()))
-        suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
+        let suspects = BisectPlugins.suspects(site: site, candidates: candidates, serverLogs: options.serverLogs, now: clock())
         let outcome = try bisection.run(suspects: suspects) { [weak delegate] in delegate?.bisectLook($0) }
         switch outcome.result.conclusion {
         case .culpritsFound(let sets):
             let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
-            let conflict = sets.contains { $0.count > 1 }
             cause = Finding(id: kinds.contains(.plugin) ? .pluginFatal : .dropinFatal, severity: .critical,
-                            summary: conflict ? "Plugins that break the site only together: \(names)" : "\(names) breaks the site",
-                            subject: outcome.disabled.joined(separator: ", "))
+                            summary: BisectPlugins.causeSummary(sets), subject: outcome.disabled.joined(separator: ", "))
             verdict = outcome.finalVerdict ?? verdict
             actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))",
                                  operation: outcome.operation, verdictAfter: outcome.finalVerdict, kept: true))
             event(.probe, "after bisect: \(verdict.rawValue)")
         case .notBroken:
             verdict = .healthy
-        case .notAPluginProblem:
-            progress("The site stays broken with all \(noun) disabled: not one of them.")
-        case .inconclusive:
-            progress("The site answered too unreliably to bisect \(noun); everything was put back.")
+        case .notAPluginProblem, .inconclusive:
+            BisectPlugins.explanation(of: outcome.result.conclusion, noun: noun).map(progress)
         }
     }
 

@@ -68,8 +68,8 @@ enum FixtureLogLines {
 }
 
 /// A fixture site opened as wprescue opens one, its journal in the fixture's scratch folder.
-func openFixtureSite() throws -> (FixtureSite, Site) {
-    let fixture = try FixtureSite()
+func openFixtureSite(plugins: Int = 0) throws -> (FixtureSite, Site) {
+    let fixture = try FixtureSite(plugins: plugins)
     let site = try Site.open(path: fixture.root, fileSystem: LocalFileSystem(), identityPrefix: "local:",
                              environment: ["WPRESCUE_STATE_DIR": fixture.scratch])
     return (fixture, site)

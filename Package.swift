@@ -76,6 +76,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["WPRescueKit", "WPRescueDatabase", "WPRescueTestSupport", "wprescue"]),
         .testTarget(name: "SFTPTests", dependencies: ["WPRescueSFTP", "WPRescueTestSupport"]),
+        // The commands in-process: argument handling and the terminal, without a site or a subprocess.
+        .testTarget(name: "WPRescueCLITests", dependencies: ["WPRescueCLI", "WPRescueKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -89,7 +89,12 @@ struct ConfigCommand: ParsableCommand {
                 throw CLIError.invalidArguments("\(name) is a secret and must not be given on the command line (anyone on this machine can read it in the process list); leave the value out and type it, or pipe it on standard input.")
             }
             let text: String
-            if let value { text = value } else if secret { text = try ConfigCommand.readSecret(name) } else {
+            if let value { text = value } else if secret {
+                guard let typed = context.terminal.secret("New value for \(name): ") else {
+                    throw CLIError.invalidArguments("No value for \(name) on standard input.")
+                }
+                text = typed
+            } else {
                 throw CLIError.invalidArguments("Give a value for \(name).")
             }
             let edited = raw ? try config.setting(name, rawExpression: text)
@@ -119,16 +124,5 @@ struct ConfigCommand: ParsableCommand {
         warnings += config.definitionsAfterWPSettings.map { "\($0.name) on line \($0.line) comes after wp-settings.php is loaded, so WordPress ignores it." }
         if !config.outputOutsidePHP.isEmpty { warnings.append("Text outside <?php … ?> (line \(config.outputOutsidePHP[0].line)) is sent before every page and can break logins and redirects.") }
         return warnings
-    }
-
-    /// A hidden prompt on a terminal, else one line of standard input.
-    static func readSecret(_ name: String) throws -> String {
-        if isatty(STDIN_FILENO) != 0, let typed = getpass("New value for \(name): ") {
-            return String(cString: typed)
-        }
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            throw CLIError.invalidArguments("No value for \(name) on standard input.")
-        }
-        return line
     }
 }

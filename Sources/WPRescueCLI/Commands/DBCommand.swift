@@ -80,7 +80,7 @@ struct DBCommand: ParsableCommand {
             let site = try context.site()
             let settings = try DatabaseSettings.read(from: site)
             let credentials = try DatabaseCredentials(
-                settings: settings, overrides: try overrides(defaultUser: settings.constants["DB_USER"]),
+                settings: settings, overrides: try overrides(defaultUser: settings.constants["DB_USER"], terminal: context.terminal),
                 configFile: site.layout.configFile)
             let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
                 expectedURL: url, installedThemes: installedThemes(of: site),
@@ -122,13 +122,16 @@ struct DBCommand: ParsableCommand {
 
         /// Flags and environment; the password never comes from argv.
         /// A different user than wp-config.php's needs its own password: from the environment or a prompt.
-        private func overrides(defaultUser: String?) throws -> DatabaseCredentials.Overrides {
+        private func overrides(defaultUser: String?, terminal: Terminal) throws -> DatabaseCredentials.Overrides {
             var overrides = DatabaseCredentials.Overrides(host: host, user: user, name: name)
             if let password = ProcessInfo.processInfo.environment["WPRESCUE_DB_PASSWORD"] {
                 overrides.password = DatabasePassword(password)
             } else if askPassword || (user != nil && user != defaultUser) {
                 let account = user ?? defaultUser ?? "the database user"
-                overrides.password = DatabasePassword(try PasswordPrompt.read("Database password for '\(account)': "))
+                guard terminal.isInteractive else {
+                    throw CLIError.invalidArguments("A database password is needed and standard input is not a terminal: set WPRESCUE_DB_PASSWORD in the environment.")
+                }
+                overrides.password = DatabasePassword(terminal.hidden("Database password for '\(account)': ") ?? "")
             }
             return overrides
         }
@@ -179,7 +182,7 @@ struct DBCommand: ParsableCommand {
                 return []
             }
             let question = "Run REPAIR TABLE on \(names)? This changes the database directly and `wprescue undo` cannot revert it; back the database up first if you can."
-            guard try console.confirm(question, assumeYes: context.global.yes) else { throw CLIError.declined }
+            guard try context.terminal.confirm(question, assumeYes: context.global.yes) else { throw CLIError.declined }
             let outcomes = DatabaseRepair.repair(repairable, on: database)
             for outcome in outcomes {
                 console.line("REPAIR TABLE \(outcome.table): \(outcome.verdict); CHECK TABLE now says \(outcome.after.verdict).")
@@ -220,27 +223,5 @@ private struct RepairJSON: Encodable {
         verdict = password.scrub(outcome.verdict)
         repaired = outcome.repaired
         messages = outcome.messages.map { .init(type: $0.type, text: password.scrub($0.text)) }
-    }
-}
-
-/// Reads a password from the terminal without echoing it.
-private enum PasswordPrompt {
-    static func read(_ prompt: String) throws -> String {
-        guard isatty(STDIN_FILENO) != 0 else {
-            throw CLIError.invalidArguments("A database password is needed and standard input is not a terminal: set WPRESCUE_DB_PASSWORD in the environment.")
-        }
-        FileHandle.standardError.write(Data(prompt.utf8))
-        var saved = termios()
-        let canHide = tcgetattr(STDIN_FILENO, &saved) == 0
-        if canHide {
-            var hidden = saved
-            hidden.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSANOW, &hidden)
-        }
-        defer {
-            if canHide { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
-            FileHandle.standardError.write(Data("\n".utf8))
-        }
-        return readLine(strippingNewline: true) ?? ""
     }
 }

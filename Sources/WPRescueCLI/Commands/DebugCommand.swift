@@ -22,17 +22,10 @@ struct DebugCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let config = try SiteConfig.read(site)
-            let snapshots = DebugSnapshotStore(state: site.journal.state)
-            let path = try logPath ?? DebugLogLocation.preferred(for: site)
-            let edited = try config.enablingDebug(logPath: path)
-            if !context.global.dryRun, try snapshots.load() == nil { try snapshots.save(config.debugSettings) }
-            try ConfigEdit(context: context, site: site).apply(from: config, to: edited, changing: DebugSettings.constantNames,
-                                                              summary: "Debug log on")
-            context.console.line("PHP errors now go to \(path ?? SitePath.join(site.layout.contentDirectory, "debug.log")); read them with `wprescue log`.")
-            if path == nil {
-                context.console.line("Note: wp-content/debug.log can be downloaded by anyone who guesses its address; run `wprescue debug off` when done.")
-            }
+            let remedy = try TurnOnDebugLog(site: site, logPath: logPath).plan(command: CommandContext.commandLine)
+            if !context.global.dryRun { try TurnOnDebugLog.remember(remedy, in: DebugSnapshotStore(state: site.journal.state)) }
+            try ConfigEdit(context: context, site: site).apply(remedy, changed: remedy.facts.changed)
+            context.console.line("Read the log with `wprescue log`; `wprescue debug off` puts the settings back.")
         }
     }
 
@@ -42,35 +35,12 @@ struct DebugCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let config = try SiteConfig.read(site)
             let snapshots = DebugSnapshotStore(state: site.journal.state)
             // Without a record of the earlier settings, "off" means WordPress's defaults.
-            let snapshot = try snapshots.load() ?? DebugSettings(entries: DebugSettings.constantNames.map {
-                DebugSettings.Entry(name: $0, valueSource: $0 == "WP_DEBUG" ? "false" : nil)
-            })
-            try ConfigEdit(context: context, site: site).apply(from: config, to: try config.restoring(snapshot),
-                                                              changing: DebugSettings.constantNames, summary: "Debug log off")
+            let remedy = try TurnOffDebugLog(site: site, snapshot: try snapshots.load() ?? TurnOffDebugLog.wordPressDefaults)
+                .plan(command: CommandContext.commandLine)
+            try ConfigEdit(context: context, site: site).apply(remedy, changed: remedy.facts.changed)
             if !context.global.dryRun { try snapshots.clear() }
         }
-    }
-}
-
-/// Where `debug on` remembers the settings it replaced, in the operator's state folder.
-struct DebugSnapshotStore {
-    let state: SiteStateDirectory
-    var path: String { SitePath.join(state.path, "debug-settings-before.json") }
-
-    func load() throws -> DebugSettings? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try JSONDecoder().decode(DebugSettings.self, from: data)
-    }
-
-    func save(_ settings: DebugSettings) throws {
-        // wprescue's own atomic write: synced to disk before the rename, readable by the operator only.
-        try LocalFileSystem().writeAtomically(path, contents: try JSONEncoder().encode(settings), newFileMode: 0o600)
-    }
-
-    func clear() throws {
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -15,7 +15,7 @@ struct HtaccessCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let path = SitePath.join(site.layout.root, ".htaccess")
+            let path = RegenerateHtaccess.path(in: site.layout)
             guard try site.fileSystem.exists(path) else {
                 context.console.line("No .htaccess in \(site.layout.root). On Apache, pretty permalinks need one: `wprescue htaccess regenerate`.")
                 try context.console.emit(json: ["file": AnyEncodable(path), "exists": AnyEncodable(false)])
@@ -23,7 +23,7 @@ struct HtaccessCommand: ParsableCommand {
             }
             let text = String(decoding: try site.fileSystem.readWhole(path, limit: 1 << 20), as: UTF8.self)
             let findings = HtaccessCheck.findings(in: text)
-            let hasBlock = text.contains("# BEGIN WordPress") && text.contains("# END WordPress")
+            let hasBlock = HtaccessCheck.hasWordPressBlock(text)
             context.console.line(text.hasSuffix("\n") ? String(text.dropLast()) : text)
             context.console.line("")
             if !hasBlock { context.console.line("No WordPress block (# BEGIN WordPress … # END WordPress): pretty permalinks will not work on Apache.") }
@@ -57,40 +57,24 @@ struct HtaccessCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let path = SitePath.join(site.layout.root, ".htaccess")
-            let config = try? SiteConfig.read(site)
-            let home = url ?? context.alias?.url ?? config?.value(of: "WP_HOME")?.stringValue ?? config?.value(of: "WP_SITEURL")?.stringValue
-            let homePath = home.map(HtaccessRules.homePath(fromURL:)) ?? "/"
-            let network = multisite.flatMap(HtaccessRules.Multisite.init(rawValue:)) ?? Self.multisite(from: config)
-            let existing = try site.fileSystem.exists(path)
-                ? String(decoding: try site.fileSystem.readWhole(path, limit: 1 << 20), as: UTF8.self) : nil
-            let updated = HtaccessRules.inserting(HtaccessRules.rules(homePath: homePath, multisite: network), into: existing, clean: clean)
-            let console = context.console
-            if home == nil { console.line("Home URL unknown: using RewriteBase / (pass --url if the site lives in a subfolder).") }
-            guard updated != existing else {
-                console.line(".htaccess already has WordPress's rules; nothing to change.")
-                for finding in HtaccessCheck.findings(in: existing ?? "") {
-                    console.line("But line \(finding.line) outside them: \(finding.problem). Use --clean to keep only WordPress's block (the old file stays in the journal).")
-                }
-                try console.emit(json: ["file": AnyEncodable(path), "changed": AnyEncodable(false), "operation": AnyEncodable(String?.none)])
+            let remedy = try RegenerateHtaccess(site: site, parameters: .init(
+                home: url ?? context.alias?.url, multisite: multisite.flatMap(HtaccessRules.Multisite.init(rawValue:)), clean: clean
+            )).plan(command: CommandContext.commandLine)
+            let facts = remedy.facts, console = context.console
+            guard facts.changed else {
+                remedy.notes.forEach { console.line($0) }
+                try console.emit(json: ["file": AnyEncodable(facts.path), "changed": AnyEncodable(false), "operation": AnyEncodable(String?.none)])
                 return
             }
-            let diff = LineDiff.unified(from: existing ?? "", to: updated)
+            let diff = LineDiff.unified(from: facts.existing ?? "", to: facts.updated)
             if global.dryRun || global.verbose { diff.forEach { console.line($0) } }
-            let plan = ChangePlan(command: CommandContext.commandLine,
-                                  summary: existing == nil ? "Create .htaccess" : "Regenerate .htaccess\(clean ? " (clean)" : "")",
-                                  changes: [.write(path: path, contents: Data(updated.utf8))])
-            let operation = try context.apply(plan, on: site)
+            let operation = try context.apply(remedy.changes, on: site)
             if let operation {
-                console.line("Wrote WordPress's rules\(network.map { " (multisite, \($0))" } ?? "") with RewriteBase \(homePath) to \(path). The old file is in the journal: wprescue undo   (operation \(operation))")
+                console.line("Wrote \(facts.path). Undo with: wprescue undo   (operation \(operation))")
+                remedy.notes.forEach { console.line($0) }
             }
-            try console.emit(json: ["file": AnyEncodable(path), "changed": AnyEncodable(true), "operation": AnyEncodable(operation),
+            try console.emit(json: ["file": AnyEncodable(facts.path), "changed": AnyEncodable(true), "operation": AnyEncodable(operation),
                                     "dryRun": AnyEncodable(global.dryRun), "diff": AnyEncodable(diff)])
-        }
-
-        static func multisite(from config: WPConfigFile?) -> HtaccessRules.Multisite? {
-            guard config?.value(of: "MULTISITE")?.boolValue == true else { return nil }
-            return config?.value(of: "SUBDOMAIN_INSTALL")?.boolValue == true ? .subdomain : .subdirectory
         }
     }
 }

@@ -12,14 +12,12 @@ struct MemoryCommand: SiteCommand {
     @Argument(help: "The limit: 256M, 512M, 1G, or -1 for none.") var limit: String
 
     func validate() throws {
-        guard PHPMemorySize(limit) != nil else { throw ValidationError("'\(limit)' is not a memory size; use 256M, 512M, 1G or -1.") }
+        guard PHPMemorySize(limit) != nil else { throw ValidationError(RemedyError.invalidMemoryLimit(limit).localizedDescription) }
     }
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
-        let config = try SiteConfig.read(site)
-        try ConfigEdit(context: context, site: site).apply(from: config, to: try config.settingMemoryLimit(limit),
-                                                          changing: ["WP_MEMORY_LIMIT", "WP_MAX_MEMORY_LIMIT"],
-                                                          summary: "Memory limit \(limit)")
+        let remedy = try RaiseMemory(site: site, limit: limit).plan(command: CommandContext.commandLine)
+        try ConfigEdit(context: context, site: site).apply(remedy, changed: remedy.facts.changed)
     }
 }

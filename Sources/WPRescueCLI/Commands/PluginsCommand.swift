@@ -45,16 +45,12 @@ struct PluginsCommand: ParsableCommand {
         }
 
         func choose(from available: [Extension]) throws -> [Extension] {
-            guard all else { return try ExtensionSwitch.select(slugs, from: available, kindName: "plugin") }
-            _ = try ExtensionSwitch.select(except, from: available, kindName: "plugin")
-            return available.filter { !except.contains($0.slug) }
+            try SwitchExtensions.choose(slugs, all: all, except: except, from: available, kindName: "plugin")
         }
     }
 
-    static let activeListNote = """
-        WordPress keeps disabled plugins in its list of active plugins until someone opens wp-admin's \
-        Plugins screen, which drops the missing ones for good; a plugin moved back before that is active again.
-        """
+    /// `bisect` ends with the same note.
+    static let activeListNote = SwitchExtensions.activeListNote
 
     struct List: SiteCommand {
         static let configuration = CommandConfiguration(abstract: "List plugins: slug, name, version, kind, state.")
@@ -73,12 +69,7 @@ struct PluginsCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var kinds: KindOptions
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site)
-                .run(.disable, selected: chosen, noun: "plugins", notes: [PluginsCommand.activeListNote])
-        }
+        func execute(_ context: CommandContext) throws { try PluginsCommand.switchPlugins(.disable, selection, kinds, context) }
     }
 
     struct Enable: SiteCommand {
@@ -87,10 +78,14 @@ struct PluginsCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var kinds: KindOptions
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
-            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen, noun: "plugins", notes: [])
-        }
+        func execute(_ context: CommandContext) throws { try PluginsCommand.switchPlugins(.enable, selection, kinds, context) }
+    }
+
+    /// `disable` and `enable`: the same selection, opposite directions.
+    static func switchPlugins(_ direction: ExtensionSwitch.Direction, _ selection: Selection, _ kinds: KindOptions,
+                              _ context: CommandContext) throws {
+        let site = try context.site()
+        let chosen = try selection.choose(from: try site.catalog.all(kinds: kinds.kinds))
+        try ExtensionSwitchRunner(context: context, site: site).run(direction, selected: chosen)
     }
 }

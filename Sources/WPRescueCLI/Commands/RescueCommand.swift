@@ -50,7 +50,7 @@ struct RescueCommand: SiteCommand {
         options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
-        let delegate = TerminalRescueDelegate(console: console, assumeYes: global.yes)
+        let delegate = TerminalRescueDelegate(console: console, terminal: context.terminal, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()
 
@@ -74,10 +74,12 @@ struct RescueCommand: SiteCommand {
 /// Progress lines, confirmations and choices on the terminal.
 final class TerminalRescueDelegate: RescueDelegate {
     let console: Console
+    let terminal: Terminal
     let assumeYes: Bool
 
-    init(console: Console, assumeYes: Bool) {
+    init(console: Console, terminal: Terminal, assumeYes: Bool) {
         self.console = console
+        self.terminal = terminal
         self.assumeYes = assumeYes
     }
 
@@ -85,7 +87,7 @@ final class TerminalRescueDelegate: RescueDelegate {
 
     func confirm(_ change: String) throws -> Bool {
         console.line("→ \(change)")
-        return try console.confirm("Go ahead?", assumeYes: assumeYes)
+        return try terminal.confirm("Go ahead?", assumeYes: assumeYes)
     }
 
     func bisectLook(_ look: SiteBisectOracle.Look) { console.line(BisectCommand.progressLine(look)) }

@@ -40,13 +40,7 @@ struct ThemesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var selection: Selection
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let themes = try site.catalog.extensions(of: .theme)
-            let chosen = try selection.choose(from: themes)
-            try ExtensionSwitchRunner(context: context, site: site)
-                .run(.disable, selected: chosen, noun: "themes", notes: ThemesCommand.fallbackNotes(disabling: chosen, all: themes))
-        }
+        func execute(_ context: CommandContext) throws { try ThemesCommand.switchThemes(.disable, selection, context) }
     }
 
     struct Enable: SiteCommand {
@@ -54,28 +48,13 @@ struct ThemesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var selection: Selection
 
-        func execute(_ context: CommandContext) throws {
-            let site = try context.site()
-            let chosen = try selection.choose(from: try site.catalog.extensions(of: .theme))
-            try ExtensionSwitchRunner(context: context, site: site).run(.enable, selected: chosen, noun: "themes", notes: [])
-        }
+        func execute(_ context: CommandContext) throws { try ThemesCommand.switchThemes(.enable, selection, context) }
     }
 
-    /// What a person should know before the active theme disappears.
-    static func fallbackNotes(disabling chosen: [Extension], all themes: [Extension]) -> [String] {
-        let leaving = Set(chosen.map(\.slug))
-        let remaining = themes.filter { $0.state == .enabled && !leaving.contains($0.slug) }
-        var notes = [
-            "If a disabled theme is the active one, WordPress falls back to WP_DEFAULT_THEME or the newest "
-                + "bundled Twenty* theme when wp-admin's Appearance screen is opened, and that switch is permanent.",
-        ]
-        if !remaining.contains(where: { $0.slug.hasPrefix("twenty") }) {
-            notes.append("WARNING: no bundled Twenty* theme remains installed, so WordPress has no theme to fall back to; "
-                + "install one (e.g. twentytwentythree) or enable a theme again.")
-        }
-        for child in remaining where child.parentTheme.map(leaving.contains) == true {
-            notes.append("WARNING: \(child.slug) is a child theme of a disabled theme and breaks without it.")
-        }
-        return notes
+    /// `disable` and `enable`: the same selection, opposite directions.
+    static func switchThemes(_ direction: ExtensionSwitch.Direction, _ selection: Selection, _ context: CommandContext) throws {
+        let site = try context.site()
+        let chosen = try selection.choose(from: try site.catalog.extensions(of: .theme))
+        try ExtensionSwitchRunner(context: context, site: site).run(direction, selected: chosen)
     }
 }

@@ -44,7 +44,7 @@ struct UndoCommand: SiteCommand {
             try console.emit(json: ["dryRun": AnyEncodable(true), "undone": AnyEncodable(pending)])
             return
         }
-        if pending.count > 1, !(try console.confirm("Undo these \(pending.count) operations?", assumeYes: global.yes)) {
+        if pending.count > 1, !(try context.terminal.confirm("Undo these \(pending.count) operations?", assumeYes: global.yes)) {
             throw CLIError.declined
         }
         var undone: [OperationSummary] = []

@@ -9,35 +9,33 @@ struct ConfigEdit {
 
     /// JSON shape of an edit.
     struct Result: Encodable {
-        struct Changed: Encodable {
-            var name: String
-            var before: String?
-            var after: String?
-        }
         var file: String
         var operation: String?
         var dryRun: Bool
-        var changed: [Changed]
+        var changed: [ConfigEditPlan.Changed]
     }
 
     func apply(from original: WPConfigFile, to edited: WPConfigFile, changing names: [String], summary: String) throws {
-        let plan = try SiteConfig.plan(site, from: original, to: edited, changing: names,
-                                       command: CommandContext.commandLine, summary: summary)
-        // Compared on the real source, shown masked: a new password differs from the old one
-        // even though both display as ********.
-        let changed = names.compactMap { name -> Result.Changed? in
-            let before = original.definition(of: name), after = edited.definition(of: name)
-            guard before?.valueSource != after?.valueSource else { return nil }
-            return Result.Changed(name: name, before: before?.displaySource, after: after?.displaySource)
-        }
+        let edit = try ConfigEditPlan(site: site, from: original, to: edited, changing: names,
+                                      command: CommandContext.commandLine, summary: summary)
+        try apply(edit.plan, changed: edit.changed)
+    }
+
+    /// Shows and applies a remedy's edit; its notes follow when something changed.
+    func apply<Facts>(_ remedy: RemedyPlan<Facts>, changed: [ConfigEditPlan.Changed]) throws {
+        try apply(remedy.changes, changed: changed, notes: remedy.notes)
+    }
+
+    private func apply(_ plan: ChangePlan, changed: [ConfigEditPlan.Changed], notes: [String] = []) throws {
         let console = context.console
         let file = SitePath.relative(site.layout.configFile, to: site.layout.root)
         if changed.isEmpty { console.line("\(file) already says so; nothing to change.") }
-        for change in changed {
-            console.line("\(context.global.dryRun ? "would set" : "set") \(change.name): \(change.before ?? "(not defined)") → \(change.after ?? "(removed)")")
-        }
+        for change in changed { console.line("\(context.global.dryRun ? "would set" : "set") \(change.line)") }
         let operation = changed.isEmpty ? nil : try context.apply(plan, on: site)
-        if let operation { console.line("Saved \(file). Undo with: wprescue undo   (operation \(operation))") }
+        if let operation {
+            console.line("Saved \(file). Undo with: wprescue undo   (operation \(operation))")
+            for note in notes { console.line("Note: \(note)") }
+        }
         try console.emit(json: Result(file: site.layout.configFile, operation: operation, dryRun: context.global.dryRun, changed: changed))
     }
 }

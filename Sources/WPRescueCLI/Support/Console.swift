@@ -59,16 +59,6 @@ final class Console {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    /// Asks on the terminal; `--yes` answers for the user. Without a terminal and without
-    /// `--yes`, refuses rather than guess.
-    func confirm(_ question: String, assumeYes: Bool) throws -> Bool {
-        if assumeYes { return true }
-        guard isatty(STDIN_FILENO) != 0 else { throw CLIError.confirmationNeeded(question) }
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
-        guard let answer = readLine() else { return false }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
-    }
-
     /// Fixed-width columns for people; the last column is not padded.
     func table(_ header: [String], _ rows: [[String]]) {
         guard !isJSON else { return }

@@ -37,35 +37,28 @@ struct SwitchJSON: Encodable {
     var notes: [String]
 }
 
-/// The part of `plugins` and `themes` that is the same: pick, plan, apply, report.
+/// The part of `plugins` and `themes` that is the same: apply the switch remedy and report it; list.
 struct ExtensionSwitchRunner {
     let context: CommandContext
     let site: Site
 
-    func run(_ direction: ExtensionSwitch.Direction, selected: [Extension], noun: String, notes: [String]) throws {
-        let switcher = ExtensionSwitch(catalog: site.catalog)
-        let plan = try switcher.plan(direction, selected, command: CommandContext.commandLine)
-        let target: Extension.State = direction == .disable ? .disabled : .enabled
-        let changed = selected.filter { $0.state != target }.map(\.slug)
-        let unchanged = selected.filter { $0.state == target }.map(\.slug)
-        let operation = try context.apply(plan, on: site)
-        let console = context.console
-        let past = direction == .disable ? "disabled" : "enabled"
-        let noun = changed.count == 1 ? String(noun.dropLast()) : noun
-        if !unchanged.isEmpty { console.line("Already \(past): \(unchanged.joined(separator: ", ")).") }
-        if changed.isEmpty {
-            console.line("Nothing to do.")
-        } else if context.global.dryRun {
-            console.line("Dry run: would have \(past) \(changed.count) \(noun): \(changed.joined(separator: ", ")). Nothing was changed.")
-        } else {
-            console.line("\(past.capitalized) \(changed.count) \(noun): \(changed.joined(separator: ", ")).")
-            for note in notes { console.line("Note: \(note)") }
-            console.line("Undo with: wprescue undo\(operation.map { "   (operation \($0))" } ?? "")")
+    func run(_ direction: ExtensionSwitch.Direction, selected: [Extension]) throws {
+        let remedy = try SwitchExtensions(site: site, direction: direction, extensions: selected).plan(command: CommandContext.commandLine)
+        let operation = try context.apply(remedy.changes, on: site)
+        let console = context.console, dryRun = context.global.dryRun
+        remedy.facts.summaryLines(dryRun: dryRun).forEach { console.line($0) }
+        if !remedy.facts.changed.isEmpty {
+            if dryRun {
+                console.line("Dry run: nothing was changed.")
+            } else {
+                for note in remedy.notes { console.line("Note: \(note)") }
+                console.line("Undo with: wprescue undo\(operation.map { "   (operation \($0))" } ?? "")")
+            }
         }
-        try console.emit(json: SwitchJSON(operation: operation, dryRun: context.global.dryRun, changed: changed,
-                                          unchanged: unchanged,
-                                          changes: plan.changes.map { $0.describe(relativeTo: site.layout.root) },
-                                          notes: changed.isEmpty ? [] : notes))
+        try console.emit(json: SwitchJSON(operation: operation, dryRun: dryRun, changed: remedy.facts.changed,
+                                          unchanged: remedy.facts.unchanged,
+                                          changes: remedy.changes.changes.map { $0.describe(relativeTo: site.layout.root) },
+                                          notes: remedy.notes))
     }
 
     /// `active`: the plugins WordPress's active_plugins option names, when the database was readable.

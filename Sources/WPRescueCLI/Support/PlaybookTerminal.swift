@@ -80,17 +80,16 @@ final class TerminalPlaybookEnvironment: PlaybookEnvironment {
     let answersSource: String?
     /// Journal operations created so far, for the note when a run stops half way.
     private(set) var operations: [String] = []
-    private let readAnswer: () -> String?
-    private let inputIsTerminal: Bool
+    /// Where answers are typed; its prompts go where the run's text goes.
+    private let input: Terminal
 
     init(tools: SitePlaybookTools, terminal: PlaybookTerminal, siteValues: [String: String], answersSource: String?,
-         inputIsTerminal: Bool = isatty(STDIN_FILENO) != 0, readAnswer: @escaping () -> String? = { readLine() }) {
+         input: Terminal? = nil) {
         self.tools = tools
         self.terminal = terminal
         self.siteValues = siteValues
         self.answersSource = answersSource
-        self.inputIsTerminal = inputIsTerminal
-        self.readAnswer = readAnswer
+        self.input = input ?? Terminal(write: { [terminal] in terminal.partial($0) })
     }
 
     func runCheck(_ check: PlaybookCheck, with parameters: PlaybookParameters) throws -> PlaybookStepResult {
@@ -142,18 +141,12 @@ final class TerminalPlaybookEnvironment: PlaybookEnvironment {
             terminal.line("Choice: \(choice)" + terminal.styled("   (default, --yes)", .dim))
             return choice
         case nil:
-            guard inputIsTerminal else { throw PlaybookRunError.noAnswer(step: prompt.stepID, question: prompt.text) }
-            while true {
-                terminal.partial("Choice [\(prompt.defaultChoice)]: ")
-                guard let typed = readAnswer() else { throw PlaybookRunError.inputEnded(step: prompt.stepID) }
-                let trimmed = typed.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { return prompt.defaultChoice }
-                if let choice = Int(trimmed), (1...prompt.choices.count).contains(choice) { return choice }
-                terminal.line("Type a number from 1 to \(prompt.choices.count), or press Enter for \(prompt.defaultChoice).")
+            guard input.isInteractive else { throw PlaybookRunError.noAnswer(step: prompt.stepID, question: prompt.text) }
+            guard let choice = input.choose(count: prompt.choices.count, defaultChoice: prompt.defaultChoice,
+                                            prompt: "Choice [\(prompt.defaultChoice)]: ") else {
+                throw PlaybookRunError.inputEnded(step: prompt.stepID)
             }
+            return choice
         }
     }
 }
-
-/// `debug-on` and `debug-off` in a playbook share `wprescue debug on|off`'s record.
-extension DebugSnapshotStore: PlaybookDebugMemory {}

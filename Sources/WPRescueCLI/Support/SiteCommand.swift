@@ -32,18 +32,20 @@ extension SiteCommand {
     }
 }
 
-/// What a command needs at hand: the options, the console, and the site once opened.
+/// What a command needs at hand: the options, the console, the terminal for questions, and the site once opened.
 final class CommandContext {
     let global: GlobalOptions
     let console: Console
+    let terminal: Terminal
     private var openedSite: Site?
     private(set) var alias: SiteAlias?
     /// Set by `databaseTunnels(for:)`; closed with the context.
     var openedTunnels: DatabaseTunnels?
 
-    init(global: GlobalOptions, console: Console) {
+    init(global: GlobalOptions, console: Console, terminal: Terminal = Terminal()) {
         self.global = global
         self.console = console
+        self.terminal = terminal
     }
 
     /// Opens the site named by --site, $WPRESCUE_SITE or an alias (once).
@@ -57,7 +59,8 @@ final class CommandContext {
             alias = resolved
             address = resolved.site
         }
-        let site = try SiteConnector.open(address, global: global, alias: alias, console: console, environment: environment)
+        let site = try SiteConnector.open(address, global: global, alias: alias, console: console, terminal: terminal,
+                                          environment: environment)
         openedSite = site
         return site
     }

@@ -5,10 +5,11 @@ import WPRescueSFTP
 /// Turns a --site value into an open `Site`: a local path, or an SFTP address reached
 /// through libssh2 with strict host-key checking.
 enum SiteConnector {
-    static func open(_ address: String, global: GlobalOptions, alias: SiteAlias?, console: Console,
+    static func open(_ address: String, global: GlobalOptions, alias: SiteAlias?, console: Console, terminal: Terminal,
                      environment: [String: String]) throws -> Site {
         if SSHAddress.looksRemote(address) {
-            return try openRemote(try SSHAddress.parse(address), global: global, alias: alias, console: console, environment: environment)
+            return try openRemote(try SSHAddress.parse(address), global: global, alias: alias, console: console, terminal: terminal,
+                                  environment: environment)
         }
         let path = address.hasPrefix("/") ? address : SitePath.join(FileManager.default.currentDirectoryPath, address)
         let fileSystem = LocalFileSystem()
@@ -17,7 +18,7 @@ enum SiteConnector {
                              environment: environment)
     }
 
-    private static func openRemote(_ parsed: SSHAddress, global: GlobalOptions, alias: SiteAlias?, console: Console,
+    private static func openRemote(_ parsed: SSHAddress, global: GlobalOptions, alias: SiteAlias?, console: Console, terminal: Terminal,
                                    environment: [String: String]) throws -> Site {
         var address = parsed
         if address.user == nil, let user = alias?.ssh?.user { address.user = user }
@@ -27,10 +28,10 @@ enum SiteConnector {
         options.knownHostsFile = (global.knownHosts ?? alias?.ssh?.knownHosts).map(expandTilde)
         options.acceptNewHostKey = global.acceptNewHostKey
         // Prompts only on a terminal; the password itself never passes through argv.
-        if isatty(STDIN_FILENO) != 0 {
-            options.passphrasePrompt = { file in getpass("Passphrase for \(file): ").map { String(cString: $0) } }
-            options.passwordPrompt = { destination in getpass("Password for \(destination): ").map { String(cString: $0) } }
-            options.keyboardInteractivePrompt = { serverPrompt in getpass("\(serverPrompt.isEmpty ? "Answer" : serverPrompt) ").map { String(cString: $0) } }
+        if terminal.isInteractive {
+            options.passphrasePrompt = { file in terminal.hidden("Passphrase for \(file): ") }
+            options.passwordPrompt = { destination in terminal.hidden("Password for \(destination): ") }
+            options.keyboardInteractivePrompt = { serverPrompt in terminal.hidden(serverPrompt.isEmpty ? "Answer: " : serverPrompt + " ") }
         }
         let fileSystem = try SFTPFileSystem.connect(to: address, options: options)
         fileSystem.warningHandler = { console.note("wprescue: warning: \($0)") }

@@ -45,40 +45,27 @@ enum SiteDatabase {
         return try? WordPressOptions.home(in: database, tablePrefix: credentials.tablePrefix)
     }
 
-    /// The database's problems as diagnose findings (nothing when it is fine).
+    /// The database's problems as diagnose findings (nothing when it is fine): connects, checks,
+    /// and leaves the wording to the Kit's `DatabaseFindings`.
     static func findings(_ context: CommandContext, site: Site, expectedURL: String?) -> [Finding] {
         guard let settings = try? DatabaseSettings.read(from: site),
               let credentials = try? DatabaseCredentials(settings: settings, overrides: .init(), configFile: site.layout.configFile)
         else {
-            return [Finding(id: .databaseOther, severity: .warning, summary: "wp-config.php lacks complete database settings",
-                            fix: "wprescue db check")]
+            return [DatabaseFindings.incompleteSettings]
         }
         let connector = connector(context, site: site, queryTimeoutSeconds: 30)
         let route: DatabaseRoute?
         do {
             route = try prepareRoute(connector, credentials: credentials)
         } catch {
-            return [Finding(id: .databaseOther, severity: .info,
-                            summary: "The database was not checked: \(credentials.password.scrub(error.localizedDescription))")]
+            return [DatabaseFindings.notChecked(credentials.password.scrub(error.localizedDescription))]
         }
         let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
             expectedURL: expectedURL, configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
             timeoutSeconds: 5))
         let report = checkup.run(using: connector).report.scrubbed(of: credentials.password)
-        if let lost = route?.failure {
-            return [Finding(id: .databaseOther, severity: .info,
-                            summary: credentials.password.scrub("The database check was cut short: the SSH connection under its tunnel dropped (\(lost))"))]
-        }
-        if let error = report.error {
-            return [Finding(id: .databaseConnection, severity: .critical,
-                            summary: "WordPress cannot connect to its database: \(error.meaning)",
-                            evidence: ["error \(error.code): \(error.message)"], fix: "wprescue db check")]
-        }
-        return report.checks.filter { $0.status != .ok }.map { check in
-            Finding(id: check.id == .tables || check.id == .tableHealth ? .databaseTables : .databaseOther,
-                    severity: check.status == .problem ? .critical : .warning, summary: check.summary, evidence: check.evidence,
-                    fix: check.id == .tableHealth ? "wprescue db check --repair" : "wprescue db check")
-        }
+        if let lost = route?.failure { return [DatabaseFindings.cutShort(credentials.password.scrub("\(lost)"))] }
+        return DatabaseFindings.findings(from: report)
     }
 }
 

@@ -33,6 +33,12 @@ public enum HtaccessCheck {
         "requireall", "requireany", "requirenone", "ifdirective", "iffile", "ifsection", "authnprovideralias",
     ]
 
+    /// Whether `contents` has WordPress's block (# BEGIN WordPress … # END WordPress), without which
+    /// pretty permalinks do not work on Apache.
+    public static func hasWordPressBlock(_ contents: String) -> Bool {
+        contents.contains("# BEGIN \(HtaccessRules.marker)") && contents.contains("# END \(HtaccessRules.marker)")
+    }
+
     public static func findings(in contents: String) -> [Finding] {
         var findings: [Finding] = []
         var open: [(name: String, line: Int)] = []

@@ -61,7 +61,7 @@ extension SitePlaybookTools {
         let findings = HtaccessCheck.findings(in: text)
         var evidence = findings.prefix(10).map { "\(name) line \($0.line): \($0.problem)" }
         if findings.count > 10 { evidence.append("… and \(findings.count - 10) more.") }
-        let hasBlock = text.contains("# BEGIN WordPress") && text.contains("# END WordPress")
+        let hasBlock = HtaccessCheck.hasWordPressBlock(text)
         if !hasBlock { evidence.append("\(name) has no WordPress block (# BEGIN WordPress … # END WordPress).") }
         if findings.isEmpty {
             evidence.append("Every line of \(name) is a directive Apache knows and every section is closed.")
@@ -77,7 +77,7 @@ extension SitePlaybookTools {
     // MARK: maintenance-file
 
     func maintenanceFile() throws -> PlaybookStepResult {
-        let path = SitePath.join(root, ".maintenance")
+        let path = EndMaintenance.path(in: site.layout)
         guard let status = try site.fileSystem.status(path) else {
             return PlaybookStepResult(outcome: "absent", evidence: ["There is no .maintenance file in \(root)."], values: ["age": ""])
         }

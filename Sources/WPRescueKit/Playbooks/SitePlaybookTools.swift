@@ -1,13 +1,5 @@
 import Foundation
 
-/// Where `debug-on` keeps the debug settings it replaced, so `debug-off` restores them (the
-/// CLI's store for `wprescue debug on|off`, so both share one record).
-public protocol PlaybookDebugMemory {
-    func load() throws -> DebugSettings?
-    func save(_ settings: DebugSettings) throws
-    func clear() throws
-}
-
 public enum PlaybookSiteError: Error, Equatable, LocalizedError {
     case noURL
     case notAFile(String)
@@ -22,7 +14,7 @@ public enum PlaybookSiteError: Error, Equatable, LocalizedError {
     }
 }
 
-/// The real checks and actions of a playbook run, on one site: the same Kit code paths as the
+/// The real checks and actions of a playbook run, on one site: the same remedies as the
 /// matching commands, every change through the site's journal (one operation per action) and
 /// never outside the site's own folders.
 public final class SitePlaybookTools {
@@ -44,7 +36,7 @@ public final class SitePlaybookTools {
     let pages: [String]
     /// The site's home URL, for `page:` and .htaccess's RewriteBase.
     let home: String?
-    let debugMemory: PlaybookDebugMemory
+    let debugMemory: DebugSnapshotMemory
     let options: Options
     /// Plugins to try first in a bisection (recently changed ones), as `wprescue bisect` picks them.
     let recentSuspects: ([Extension]) -> [String]
@@ -55,7 +47,7 @@ public final class SitePlaybookTools {
     /// When the last change was made, so a probe right after it waits out PHP's opcache.
     var lastChange: Date?
 
-    public init(site: Site, prober: Prober, pages: [String], home: String?, debugMemory: PlaybookDebugMemory,
+    public init(site: Site, prober: Prober, pages: [String], home: String?, debugMemory: DebugSnapshotMemory,
                 options: Options = Options(), recentSuspects: @escaping ([Extension]) -> [String] = { _ in [] }) {
         self.site = site
         self.prober = prober

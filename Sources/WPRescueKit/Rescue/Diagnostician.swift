@@ -9,8 +9,10 @@ public struct Diagnostician {
         public var serverLogs: [String] = []
         /// Also look for server logs in the usual places.
         public var searchServerLogs = true
+        /// The time now, for what counts as a recent change.
+        public var now = Date()
         /// How far back log entries count as recent.
-        public var since = Date().addingTimeInterval(-24 * 3600)
+        public var since = RecentWindow.fatalErrorsSince(Date())
         public var serverTimeZone = TimeZone.current
 
         public init() {}
@@ -126,14 +128,14 @@ public struct Diagnostician {
     private func fileFindings(verdict: ProbeVerdict?, errorsSeen: [Finding]) -> [Finding] {
         var findings: [Finding] = []
         let fileSystem = site.fileSystem
-        let maintenance = SitePath.join(site.layout.root, ".maintenance")
+        let maintenance = EndMaintenance.path(in: site.layout)
         if let status = try? fileSystem.status(maintenance) {
             let stuck = verdict == .serviceUnavailable
             findings.append(Finding(id: .maintenanceStuck, severity: stuck ? .critical : .warning,
                                     summary: "A .maintenance file is present (left by an update that did not finish)\(stuck ? " and visitors get the maintenance page" : "")",
                                     evidence: ["\(maintenance), modified \(status.modified)"], fix: "wprescue maintenance off"))
         }
-        let htaccess = SitePath.join(site.layout.root, ".htaccess")
+        let htaccess = RegenerateHtaccess.path(in: site.layout)
         if let data = try? fileSystem.readWhole(htaccess, limit: 1 << 20) {
             let problems = HtaccessCheck.findings(in: String(decoding: data, as: UTF8.self))
             if !problems.isEmpty, !errorsSeen.contains(where: { $0.id == .htaccessInvalid }) {
@@ -154,10 +156,10 @@ public struct Diagnostician {
                                     fix: "wprescue plugins disable --dropins \(name)", subject: name))
         }
         if let extensions = try? site.catalog.all() {
-            let recent = extensions.filter { $0.state == .enabled && Date().timeIntervalSince($0.modified) < 48 * 3600 }
+            let recent = extensions.filter { $0.state == .enabled && RecentWindow.isRecentChange($0.modified, now: options.now) }
             if !recent.isEmpty {
                 findings.append(Finding(id: .recentlyChanged, severity: .info,
-                                        summary: "\(recent.count) plugin\(recent.count == 1 ? "" : "s")/theme\(recent.count == 1 ? "" : "s") changed in the last 48 hours",
+                                        summary: "\(recent.count) plugin\(recent.count == 1 ? "" : "s")/theme\(recent.count == 1 ? "" : "s") changed in \(RecentWindow.changesDescription)",
                                         evidence: recent.sorted { $0.modified > $1.modified }.prefix(8).map { "\($0.kind.rawValue) \($0.slug), modified \($0.modified)" }))
             }
             let disabled = extensions.filter { $0.state == .disabled }

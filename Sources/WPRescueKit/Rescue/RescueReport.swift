@@ -12,8 +12,15 @@ public struct RescueReport: Sendable, Codable {
     }
 
     public struct Event: Sendable, Codable {
+        public enum Kind: String, Sendable, Codable {
+            /// A change made, reverted or put back.
+            case action
+            /// A look at the site and its verdict.
+            case probe
+        }
+
         public var time: Date
-        public var kind: String
+        public var kind: Kind
         public var text: String
     }
 
@@ -42,7 +49,7 @@ public struct RescueReport: Sendable, Codable {
         lines += ["", "## Next steps", ""] + nextSteps.map { "- \($0)" }
         lines += ["", "## Undo", "", "`wprescue --site \(site) undo --all` reverts every change above, newest first.", "",
                   "## Timeline", "", "| time | what | detail |", "| --- | --- | --- |"]
-        lines += timeline.map { "| \(formatter.string(from: $0.time)) | \($0.kind) | \($0.text.replacingOccurrences(of: "|", with: "\\|")) |" }
+        lines += timeline.map { "| \(formatter.string(from: $0.time)) | \($0.kind.rawValue) | \($0.text.replacingOccurrences(of: "|", with: "\\|")) |" }
         return lines.joined(separator: "\n") + "\n"
     }
 }

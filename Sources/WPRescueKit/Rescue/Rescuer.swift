@@ -12,7 +12,14 @@ public protocol RescueDelegate: AnyObject {
 
 /// Gets a broken site back with the least invasive fix first, probing after every change
 /// and stopping as soon as the site is healthy. A change that does not help is reverted.
+/// Each fix is a remedy (`Remedies/`); this class only chooses, sequences and judges them.
 public final class Rescuer {
+    /// A fix already made (or declined) in this rescue, so evidence seen twice is not acted on twice.
+    enum Attempt: Hashable {
+        case raiseMemory(to: String)
+        case disable(String)
+    }
+
     public struct Options {
         public var urls: [String] = []
         public var serverLogs: [String] = []
@@ -31,7 +38,7 @@ public final class Rescuer {
     private weak var delegate: RescueDelegate?
     private var actions: [RescueReport.Action] = []
     private var timeline: [RescueReport.Event] = []
-    private var tried = Set<String>()
+    private var tried = Set<Attempt>()
     private var verdict: ProbeVerdict = .healthy
     private var cause: Finding?
     /// The debug settings this rescue replaced, to put back at the end.
@@ -39,11 +46,19 @@ public final class Rescuer {
     /// The debug log, when it did not exist before this rescue turned logging on.
     private var debugLogCreatedByRescue: String?
 
-    public init(site: Site, prober: Prober, options: Options, delegate: RescueDelegate) {
+    /// The time now, for the timeline and the windows of recent errors.
+    private let clock: () -> Date
+    /// Waits between looks at a verdict that may come from load.
+    private let sleep: (TimeInterval) -> Void
+
+    public init(site: Site, prober: Prober, options: Options, delegate: RescueDelegate, clock: @escaping () -> Date = Date.init,
+                sleep: @escaping (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.site = site
         self.prober = prober
         self.options = options
         self.delegate = delegate
+        self.clock = clock
+        self.sleep = sleep
     }
 
     public func run() throws -> RescueReport {
@@ -76,7 +91,7 @@ public final class Rescuer {
         }
 
         // 2. What the logs already say.
-        try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: Date().addingTimeInterval(-24 * 3600)))
+        try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
         if verdict.isHealthy { return [] }
 
         // 3. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
@@ -98,24 +113,23 @@ public final class Rescuer {
     // MARK: - Steps
 
     private func fixMaintenance() throws {
-        let path = SitePath.join(site.layout.root, ".maintenance")
-        guard verdict == .serviceUnavailable, try site.fileSystem.exists(path) else { return }
-        let finding = Finding(id: .maintenanceStuck, severity: .critical, summary: "A .maintenance file left by an interrupted update keeps the site in maintenance mode")
-        try change("Remove .maintenance (left by an interrupted update)", finding: finding,
-                   plan: ChangePlan(command: options.command, summary: "Remove .maintenance", changes: [.removeFile(path: path)]))
+        guard verdict == .serviceUnavailable else { return }
+        let remedy = try EndMaintenance(site: site).plan(command: options.command)
+        guard remedy.facts.present else { return }
+        try change(EndMaintenance.description, finding: Finding(id: .maintenanceStuck, severity: .critical, summary: EndMaintenance.stuckSummary),
+                   plan: remedy.changes)
     }
 
     private func fixHtaccess() throws {
-        let path = SitePath.join(site.layout.root, ".htaccess")
+        let path = RegenerateHtaccess.path(in: site.layout)
         guard verdict == .serverError, let data = try? site.fileSystem.readWhole(path, limit: 1 << 20) else { return }
         let problems = HtaccessCheck.findings(in: String(decoding: data, as: UTF8.self))
         guard let first = problems.first else { return }
-        let home = (try? SiteURLs.home(of: site)) ?? options.urls.first ?? "/"
-        let rebuilt = HtaccessRules.inserting(HtaccessRules.rules(homePath: HtaccessRules.homePath(fromURL: home), multisite: nil), into: nil, clean: true)
+        let home = (try? SiteURLs.home(of: site)) ?? options.urls.first
+        let remedy = try RegenerateHtaccess(site: site, parameters: .init(home: home, clean: true)).plan(command: options.command)
         let finding = Finding(id: .htaccessInvalid, severity: .critical, summary: ".htaccess line \(first.line): \(first.problem)")
         try change("Rewrite .htaccess with WordPress's own rules only (line \(first.line): \(first.problem))", finding: finding,
-                   plan: ChangePlan(command: options.command, summary: "Regenerate .htaccess (clean)",
-                                    changes: [.write(path: path, contents: Data(rebuilt.utf8))]))
+                   plan: remedy.changes)
     }
 
     /// Acts on the most recent finding the entries support, one at a time, while the site is broken.
@@ -138,28 +152,26 @@ public final class Rescuer {
 
     private func raiseMemory(_ finding: Finding) throws {
         guard let config = try? SiteConfig.read(site) else { return }
-        let current = config.value(of: "WP_MEMORY_LIMIT")?.stringValue.flatMap(PHPMemorySize.init)
-        let target = ["256M", "512M"].compactMap(PHPMemorySize.init).first { candidate in current.map { $0 < candidate } ?? true }
-        guard let target, !tried.contains("memory \(target.text)") else {
+        let (current, next) = RaiseMemory.nextRescueLimit(after: config)
+        guard let next, !tried.contains(.raiseMemory(to: next.text)) else {
             progress("WP_MEMORY_LIMIT is already \(current?.text ?? "high"): ask the host whether PHP may use more, or find what uses so much memory.")
             return
         }
-        tried.insert("memory \(target.text)")
-        let edited = try config.settingMemoryLimit(target.text)
-        try change("Raise WP_MEMORY_LIMIT to \(target.text) (\(finding.evidence.first ?? "memory exhausted"))", finding: finding,
-                   plan: try SiteConfig.plan(site, from: config, to: edited, changing: ["WP_MEMORY_LIMIT", "WP_MAX_MEMORY_LIMIT"],
-                                             command: options.command, summary: "Memory limit \(target.text)"))
+        tried.insert(.raiseMemory(to: next.text))
+        let remedy = try RaiseMemory(site: site, limit: next.text).plan(command: options.command)
+        try change("Raise WP_MEMORY_LIMIT to \(next.text) (\(finding.evidence.first ?? "memory exhausted"))", finding: finding,
+                   plan: remedy.changes)
     }
 
     private func disableExtension(_ finding: Finding) throws {
-        guard let subject = finding.subject, !tried.contains("disable \(subject)") else { return }
-        tried.insert("disable \(subject)")
+        guard let subject = finding.subject, !tried.contains(.disable(subject)) else { return }
+        tried.insert(.disable(subject))
         let kind: Extension.Kind = finding.id == .themeFatal ? .theme : finding.id == .dropinFatal ? .dropIn
             : finding.id == .mustUsePluginFatal ? .mustUse : .plugin
         let available = try site.catalog.extensions(of: kind).filter { $0.state == .enabled }
         guard let chosen = try? ExtensionSwitch.select([subject], from: available, kindName: kind.rawValue) else { return }
-        let plan = try ExtensionSwitch(catalog: site.catalog).plan(.disable, chosen, command: options.command)
-        try change("Disable \(kind.rawValue) \(subject) (\(finding.evidence.first ?? finding.summary))", finding: finding, plan: plan)
+        let remedy = try SwitchExtensions(site: site, direction: .disable, extensions: chosen).plan(command: options.command)
+        try change("Disable \(kind.rawValue) \(subject) (\(finding.evidence.first ?? finding.summary))", finding: finding, plan: remedy.changes)
     }
 
     private func bisect(kinds: Set<Extension.Kind>) throws {
@@ -174,45 +186,36 @@ public final class Rescuer {
         guard !candidates.isEmpty else { return }
         let noun = kinds.contains(.plugin) ? "plugins" : "must-use plugins and drop-ins"
         guard try delegate?.confirm("Bisect \(candidates.count) \(noun): switch them off and on while probing to find the culprit") ?? true else { return }
-        event("action", "bisect \(candidates.count) \(noun)")
-        var suspects = SiteLogs.pluginsInRecentFatals(of: site, serverLogs: options.serverLogs, since: Date().addingTimeInterval(-24 * 3600))
-        suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
+        event(.action, "bisect \(candidates.count) \(noun)")
+        let suspects = BisectPlugins.suspects(site: site, candidates: candidates, serverLogs: options.serverLogs, now: clock())
         let outcome = try bisection.run(suspects: suspects) { [weak delegate] in delegate?.bisectLook($0) }
         switch outcome.result.conclusion {
         case .culpritsFound(let sets):
             let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")
-            let conflict = sets.contains { $0.count > 1 }
             cause = Finding(id: kinds.contains(.plugin) ? .pluginFatal : .dropinFatal, severity: .critical,
-                            summary: conflict ? "Plugins that break the site only together: \(names)" : "\(names) breaks the site",
-                            subject: outcome.disabled.joined(separator: ", "))
+                            summary: BisectPlugins.causeSummary(sets), subject: outcome.disabled.joined(separator: ", "))
             verdict = outcome.finalVerdict ?? verdict
             actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))",
                                  operation: outcome.operation, verdictAfter: outcome.finalVerdict, kept: true))
-            event("probe", "after bisect: \(verdict.rawValue)")
+            event(.probe, "after bisect: \(verdict.rawValue)")
         case .notBroken:
             verdict = .healthy
-        case .notAPluginProblem:
-            progress("The site stays broken with all \(noun) disabled: not one of them.")
-        case .inconclusive:
-            progress("The site answered too unreliably to bisect \(noun); everything was put back.")
+        case .notAPluginProblem, .inconclusive:
+            BisectPlugins.explanation(of: outcome.result.conclusion, noun: noun).map(progress)
         }
     }
 
     // MARK: - Debug log
 
     private func enableDebugLog() throws -> Bool {
-        guard let config = try? SiteConfig.read(site) else { return false }
-        let logging = config.value(of: "WP_DEBUG")?.boolValue == true && config.value(of: "WP_DEBUG_LOG").map { $0.boolValue == true || $0.stringValue != nil } == true
-        if logging, config.value(of: "WP_DEBUG_DISPLAY")?.boolValue == false { return false }
-        let edited = try config.enablingDebug(logPath: try DebugLogLocation.preferred(for: site))
-        let plan = try SiteConfig.plan(site, from: config, to: edited, changing: DebugSettings.constantNames,
-                                       command: options.command, summary: "Debug log on (for the rescue)")
-        guard try delegate?.confirm("Turn on WordPress's error log (errors go to a file, never to visitors) to see what fails") ?? true else { return false }
-        let debugLog = SiteLogs.debugLogPath(of: site, config: edited)
-        let operation = try site.journal.apply(plan)
-        debugSnapshot = config.debugSettings
-        if try !site.fileSystem.exists(debugLog) { debugLogCreatedByRescue = debugLog }
-        event("action", "debug log on (operation \(operation))")
+        guard (try? SiteConfig.read(site)) != nil else { return false }
+        let remedy = try TurnOnDebugLog(site: site).plan(command: options.command, summary: "Debug log on (for the rescue)")
+        guard !remedy.facts.alreadyLogging else { return false }
+        guard try delegate?.confirm(TurnOnDebugLog.description) ?? true else { return false }
+        let operation = try site.journal.apply(remedy.changes)
+        debugSnapshot = remedy.facts.before
+        if try !site.fileSystem.exists(remedy.facts.logFile) { debugLogCreatedByRescue = remedy.facts.logFile }
+        event(.action, "debug log on (operation \(operation))")
         progress("Turned on the debug log (operation \(operation)); it is put back as it was at the end.")
         return true
     }
@@ -221,9 +224,8 @@ public final class Rescuer {
     private func restoreDebugIfChanged() {
         guard let snapshot = debugSnapshot else { return }
         debugSnapshot = nil
-        guard let config = try? SiteConfig.read(site), let restored = try? config.restoring(snapshot),
-              var plan = try? SiteConfig.plan(site, from: config, to: restored, changing: DebugSettings.constantNames,
-                                              command: options.command, summary: "Debug log back as before the rescue") else {
+        guard var plan = try? TurnOffDebugLog(site: site, snapshot: snapshot)
+            .plan(command: options.command, summary: "Debug log back as before the rescue").changes else {
             progress("Could not put the debug settings back; run `wprescue debug off`.")
             return
         }
@@ -234,7 +236,7 @@ public final class Rescuer {
             progress("Could not put the debug settings back; run `wprescue debug off`.")
             return
         }
-        event("action", "debug settings restored (operation \(operation))")
+        event(.action, "debug settings restored (operation \(operation))")
         progress("Put the debug settings back as they were (operation \(operation)).")
         if createdLog != nil {
             progress("The debug log written during the rescue was moved out of the site, to \(site.journal.backupPath(operation: operation, step: 0)).")
@@ -270,7 +272,7 @@ public final class Rescuer {
         guard !plan.isEmpty, try delegate?.confirm(description) ?? true else { return }
         let before = verdict
         let operation = try site.journal.apply(plan)
-        event("action", "\(description) (operation \(operation))")
+        event(.action, "\(description) (operation \(operation))")
         let after = probe("after the change")
         if after.isHealthy || after != before {
             actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
@@ -279,7 +281,7 @@ public final class Rescuer {
         }
         try site.journal.undo(operation: operation)
         actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: false))
-        event("action", "reverted (\(after.rawValue) as before): \(description)")
+        event(.action, "reverted (\(after.rawValue) as before): \(description)")
         progress("That did not help (still \(after.rawValue)); put it back.")
         verdict = before
     }
@@ -289,13 +291,13 @@ public final class Rescuer {
         var report = prober.probe(options.urls)
         // A 502/503/504 may be load: look again before believing it.
         for delay in options.policy.retryDelays where !report.isHealthy && report.mayBeTransient {
-            Thread.sleep(forTimeInterval: delay)
+            sleep(delay)
             let again = prober.probe(options.urls)
             if again.verdict == report.verdict { break }
             report = again
         }
         verdict = report.verdict
-        event("probe", "\(why): \(verdict.rawValue)")
+        event(.probe, "\(why): \(verdict.rawValue)")
         progress("Probe (\(why)): \(verdict.rawValue): \(verdict.explanation).")
         return verdict
     }
@@ -316,15 +318,15 @@ public final class Rescuer {
             switch cause.id {
             case .pluginFatal, .mustUsePluginFatal, .dropinFatal:
                 next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
-                next.append("WordPress drops disabled plugins from its active list for good when wp-admin's Plugins screen is opened; re-enable with `wprescue plugins enable` before that if you want them back as they were.")
+                next.append(SwitchExtensions.activeListNote)
             case .themeFatal:
                 next.append("Update or fix theme \(cause.subject ?? ""); meanwhile WordPress uses its parent or default theme.")
             case .memoryExhausted:
-                next.append("WordPress now asks PHP for more memory. Find what uses so much (the log names it) and ask the host if PHP's own limit is lower.")
+                next.append(RaiseMemory.nextStep)
             case .maintenanceStuck:
-                next.append("An update was interrupted: finish it in wp-admin → Dashboard → Updates.")
+                next.append(EndMaintenance.nextStep)
             case .htaccessInvalid:
-                next.append("Something wrote a broken .htaccess (a plugin or a hand edit); the old file is in the journal. Re-save Settings → Permalinks to let WordPress write it again.")
+                next.append(RegenerateHtaccess.nextStep)
             default:
                 break
             }
@@ -336,6 +338,6 @@ public final class Rescuer {
                             timeline: timeline, nextSteps: next)
     }
 
-    private func event(_ kind: String, _ text: String) { timeline.append(.init(time: Date(), kind: kind, text: text)) }
+    private func event(_ kind: RescueReport.Event.Kind, _ text: String) { timeline.append(.init(time: clock(), kind: kind, text: text)) }
     private func progress(_ line: String) { delegate?.progress(line) }
 }

@@ -3,10 +3,30 @@ import Foundation
 /// wp-config.php as a site's file: read through the parser, edits checked before they
 /// are planned. Messages name the file; they never contain a secret's value.
 public enum SiteConfig {
-    public struct Failure: Error, LocalizedError {
-        public var path: String
-        public var reason: String
-        public var errorDescription: String? { "\(path): \(reason) Nothing was changed." }
+    /// Why wp-config.php could not be read or an edit of it planned; the parser's own error is kept, not flattened to text.
+    public enum Failure: Error, LocalizedError {
+        /// The file does not parse as PHP the way wprescue reads it.
+        case unreadable(path: String, underlying: WPConfigError)
+        /// The edited file would not parse again, or would change other definitions.
+        case invalidEdit(path: String, underlying: WPConfigError)
+        /// `php -l` refuses the edited file.
+        case rejectedByPHP(path: String, problem: String)
+
+        public var path: String {
+            switch self {
+            case .unreadable(let path, _), .invalidEdit(let path, _), .rejectedByPHP(let path, _): return path
+            }
+        }
+
+        public var errorDescription: String? {
+            let reason: String
+            switch self {
+            case .unreadable(_, let underlying): reason = underlying.localizedDescription
+            case .invalidEdit(_, let underlying): reason = "the edited file would not be valid: \(underlying.localizedDescription)"
+            case .rejectedByPHP(_, let problem): reason = "`php -l` rejects the edited file (\(problem))."
+            }
+            return "\(path): \(reason) Nothing was changed."
+        }
     }
 
     public static func read(_ site: Site) throws -> WPConfigFile {
@@ -15,7 +35,7 @@ public enum SiteConfig {
         do {
             return try WPConfigFile(data: data)
         } catch {
-            throw Failure(path: path, reason: error.localizedDescription)
+            throw Failure.unreadable(path: path, underlying: error)
         }
     }
 
@@ -32,10 +52,10 @@ public enum SiteConfig {
                 throw WPConfigError.editVerificationFailed(constant: names.joined(separator: ", "), detail: "other definitions changed")
             }
         } catch let error as WPConfigError {
-            throw Failure(path: path, reason: "the edited file would not be valid: \(error.localizedDescription)")
+            throw Failure.invalidEdit(path: path, underlying: error)
         }
         if let problem = PHPSyntaxCheck.problem(in: edited.data) {
-            throw Failure(path: path, reason: "`php -l` rejects the edited file (\(problem)).")
+            throw Failure.rejectedByPHP(path: path, problem: problem)
         }
         return ChangePlan(command: command, summary: summary, changes: edited.data == original.data ? [] : [
             .write(path: path, contents: edited.data),

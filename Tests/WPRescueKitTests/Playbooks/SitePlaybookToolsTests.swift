@@ -16,7 +16,7 @@ struct RuleFetcher: PageFetcher {
     static let healthyBody = "<html><body>" + String(repeating: "A normal WordPress page. ", count: 10) + "</body></html>"
 }
 
-final class InMemoryDebugMemory: PlaybookDebugMemory {
+final class InMemoryDebugMemory: DebugSnapshotMemory {
     var stored: DebugSettings?
     func load() throws -> DebugSettings? { stored }
     func save(_ settings: DebugSettings) throws { stored = settings }
@@ -37,7 +37,7 @@ struct SitePlaybookToolsTests {
     }
 
     func tools(fetch: @escaping (String) -> PageResponse = { RuleFetcher.page(200, RuleFetcher.healthyBody, url: $0) },
-               dryRun: Bool = false, memory: PlaybookDebugMemory = InMemoryDebugMemory(),
+               dryRun: Bool = false, memory: DebugSnapshotMemory = InMemoryDebugMemory(),
                now: Date = Date()) -> SitePlaybookTools {
         var options = SitePlaybookTools.Options()
         options.dryRun = dryRun

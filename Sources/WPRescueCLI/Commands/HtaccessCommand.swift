@@ -38,7 +38,8 @@ struct HtaccessCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the block WordPress writes between # BEGIN WordPress and # END WordPress.",
             discussion: """
-            Everything outside the markers stays unless --clean. RewriteBase comes from the home URL's path \
+            Everything outside the markers stays unless --clean; --turn-off-refused also turns the lines \
+            Apache would refuse into comments, keeping auth and deny rules. RewriteBase comes from the home URL's path \
             (--url, the alias, or WP_HOME/WP_SITEURL; else /). Multisite rules follow MULTISITE and \
             SUBDOMAIN_INSTALL in wp-config.php unless --multisite says otherwise. --dry-run shows the diff.
             """
@@ -48,8 +49,11 @@ struct HtaccessCommand: ParsableCommand {
         @Option(name: .long, help: "subdirectory or subdomain: write the multisite rules.") var multisite: String?
         @Flag(name: .long, help: "Drop everything outside the WordPress block (a corrupt file you do not want to keep).")
         var clean = false
+        @Flag(name: .long, help: "Turn the lines Apache would refuse into comments and keep every other line.")
+        var turnOffRefused = false
 
         func validate() throws {
+            if clean && turnOffRefused { throw ValidationError("--clean drops every line outside WordPress's block; --turn-off-refused keeps them: choose one.") }
             if let multisite, HtaccessRules.Multisite(rawValue: multisite) == nil {
                 throw ValidationError("--multisite takes subdirectory or subdomain.")
             }
@@ -58,7 +62,8 @@ struct HtaccessCommand: ParsableCommand {
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
             let remedy = try RegenerateHtaccess(site: site, parameters: .init(
-                home: url ?? context.alias?.url, multisite: multisite.flatMap(HtaccessRules.Multisite.init(rawValue:)), clean: clean
+                home: url ?? context.alias?.url, multisite: multisite.flatMap(HtaccessRules.Multisite.init(rawValue:)), clean: clean,
+                disableRefusedLines: turnOffRefused
             )).plan(command: CommandContext.commandLine)
             let facts = remedy.facts, console = context.console
             guard facts.changed else {

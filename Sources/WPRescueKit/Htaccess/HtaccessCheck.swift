@@ -7,6 +7,8 @@ public enum HtaccessCheck {
         public var line: Int
         public var text: String
         public var problem: String
+        /// The last physical line of the directive (after `\` continuations); same as `line` for most.
+        public var lastLine: Int?
     }
 
     /// Directives commonly allowed in .htaccess (core and the usual modules). A directive not
@@ -26,7 +28,33 @@ public enum HtaccessCheck {
         "cachelookup", "litespeed", "modpagespeed", "secfilterengine", "secfilterscanpost", "secruleengine", "expires",
         "deflatefilternote", "limitinternalrecursion", "xsendfile", "xsendfilepath", "charsetdefault", "charsetsourceenc",
         "authzgroupfileauthoritative", "authbasicauthoritative", "addicon", "adddescription", "defaulticon",
+        // Core and standard modules that .htaccess files on real hosts use.
+        "php_admin_flag", "php_admin_value", "addoutputfilterbytype", "authdigestprovider", "authdigestdomain",
+        "authbasicfake", "authmerging", "authzdbdquery", "authldapurl", "authldapbinddn", "authldapbindpassword",
+        "authformprovider", "authnzldapauthoritative", "authzsendforbiddenonfailure", "headername", "indexorderdefault",
+        "indexstylesheet", "metadir", "metafiles", "metasuffix", "multiviewsmatch", "rewritemap", "serveralias",
+        "setenvifexpr", "define", "undefine", "errorlogformat", "keptbodysize", "limitrequestfields",
+        "limitrequestfieldsize", "limitrequestline", "limitxmlrequestbody", "mergetrailers", "qualifyredirecturl",
+        "addcharset", "cgiscriptalias", "scriptalias", "redirectmatch", "filterdeclare", "filterprovider", "filterchain",
+        "filtertrace", "filterprotocol", "expiresbytype", "cachedisable", "cacheenable", "cacheignoreheaders",
+        "cachecontrol", "mod_gzip_on", "mod_gzip_item_include", "mod_gzip_item_exclude", "mod_gzip_dechunk",
+        "requestreadtimeout", "timeout", "passengerenabled", "passengerapproot", "passengerbaseuri", "passengerapptype",
+        "passengerstartupfile", "passengernodejs", "passengerpython", "passengerruby", "rackenv", "railsenv",
+        "fcgiwrapper", "suexecusergroup", "ruidgid", "assignuserid", "lsapi_terminate_backend", "checkcaseonly",
     ])
+
+    /// Families of directives from third-party modules hosts commonly load (mod_security, suPHP,
+    /// PageSpeed, LiteSpeed, Passenger…) and the auth providers: plausible, never reported as
+    /// typos. Core modules' directives are listed one by one, so `RewriteEngien` stays a typo.
+    static let modulePrefixes = [
+        "sec", "suphp_", "modpagespeed", "pagespeed", "litespeed", "lsapi_", "lscache", "xsendfile", "passenger",
+        "php_", "php5_", "php7_", "php8_", "mod_gzip", "brotli", "mellon", "shib", "bandwidth", "cband", "geoip",
+        "maxmind", "remoteip", "fcgid", "fastcgi", "authn", "authz", "authldap", "authdigest", "authform", "sslrequire",
+    ]
+
+    static func isPlausible(_ directive: String) -> Bool {
+        knownDirectives.contains(directive) || modulePrefixes.contains { directive.hasPrefix($0) }
+    }
 
     static let sections: Set<String> = [
         "ifmodule", "files", "filesmatch", "limit", "limitexcept", "ifdefine", "ifversion", "if", "elseif", "else",
@@ -42,33 +70,68 @@ public enum HtaccessCheck {
     public static func findings(in contents: String) -> [Finding] {
         var findings: [Finding] = []
         var open: [(name: String, line: Int)] = []
-        for (index, raw) in TextLines.split(contents).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for directive in logicalLines(contents) {
+            let line = directive.text.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            let number = index + 1
+            let number = directive.first, last = directive.last == directive.first ? nil : directive.last
             if line.hasPrefix("</") {
                 let name = line.dropFirst(2).prefix { $0 != ">" && $0 != " " }.lowercased()
                 if open.last?.name == name { open.removeLast() } else {
-                    findings.append(Finding(line: number, text: line, problem: "closes <\(name)> which is not open"))
+                    findings.append(Finding(line: number, text: line, problem: "closes <\(name)> which is not open", lastLine: last))
                 }
                 continue
             }
             if line.hasPrefix("<") {
                 let name = line.dropFirst().prefix { $0 != ">" && $0 != " " }.lowercased()
                 if !sections.contains(name) {
-                    findings.append(Finding(line: number, text: line, problem: "<\(name)> is not a section Apache allows in .htaccess"))
+                    findings.append(Finding(line: number, text: line, problem: "<\(name)> is not a section Apache allows in .htaccess", lastLine: last))
                 }
-                if !line.hasSuffix(">") { findings.append(Finding(line: number, text: line, problem: "the section tag is not closed with >")) }
+                if !line.hasSuffix(">") { findings.append(Finding(line: number, text: line, problem: "the section tag is not closed with >", lastLine: last)) }
                 open.append((name, number))
                 continue
             }
-            let directive = line.prefix { !$0.isWhitespace }.lowercased()
-            if !knownDirectives.contains(directive) {
+            let directiveName = line.prefix { !$0.isWhitespace }.lowercased()
+            if !isPlausible(directiveName) {
                 findings.append(Finding(line: number, text: line,
-                                        problem: "`\(line.prefix { !$0.isWhitespace })` is not a directive Apache knows (a typo, or a module that is not loaded)"))
+                                        problem: "`\(line.prefix { !$0.isWhitespace })` is not a directive Apache knows (a typo, or a module that is not loaded)",
+                                        lastLine: last))
             }
         }
         for section in open { findings.append(Finding(line: section.line, text: "<\(section.name)>", problem: "<\(section.name)> is never closed")) }
         return findings
+    }
+
+    /// Directives as Apache reads them: a line ending in `\` goes on on the next one.
+    static func logicalLines(_ contents: String) -> [(text: String, first: Int, last: Int)] {
+        var result: [(text: String, first: Int, last: Int)] = []
+        var pending: (text: String, first: Int)?
+        for (index, raw) in TextLines.split(contents).enumerated() {
+            let number = index + 1
+            var text = pending.map { $0.text + " " + raw.trimmingCharacters(in: .whitespaces) } ?? raw
+            let first = pending?.first ?? number
+            if text.hasSuffix("\\") {
+                text.removeLast()
+                pending = (text, first)
+                continue
+            }
+            pending = nil
+            result.append((text, first, number))
+        }
+        if let pending { result.append((pending.text, pending.first, TextLines.split(contents).count)) }
+        return result
+    }
+
+    /// `contents` with the lines of `findings` turned into comments that say why, everything
+    /// else byte for byte as it was: a repair that keeps the owner's auth and deny rules.
+    public static func disabling(_ findings: [Finding], in contents: String) -> String {
+        var lines = TextLines.split(contents)
+        for finding in findings {
+            for number in finding.line...(finding.lastLine ?? finding.line) where lines.indices.contains(number - 1) {
+                let original = lines[number - 1]
+                guard !original.trimmingCharacters(in: .whitespaces).hasPrefix("#") else { continue }
+                lines[number - 1] = "# wprescue turned this line off (Apache refuses it): " + original
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

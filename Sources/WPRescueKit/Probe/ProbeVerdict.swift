@@ -32,6 +32,23 @@ public enum ProbeVerdict: String, Sendable, Codable, CaseIterable {
 
     public var isHealthy: Bool { self == .healthy }
 
+    /// How far a request got: 0 healthy; 1 WordPress ran and showed an error of its own;
+    /// 2 the server or PHP failed before WordPress could; 3 a failure that is no step toward
+    /// a working site (a 404, a redirect loop, an unreachable host).
+    var depth: Int {
+        switch self {
+        case .healthy: return 0
+        case .criticalError, .phpErrorShown, .databaseError, .whiteScreen: return 1
+        case .badGateway, .gatewayTimeout, .serviceUnavailable, .serverError, .timeout, .emptyReply: return 2
+        case .redirectLoop, .clientError, .expectedTextMissing, .connectionRefused, .dnsFailure, .tlsError, .networkError: return 3
+        }
+    }
+
+    /// True when this verdict, after a change, shows the site got further than `before` did.
+    public func isProgress(from before: ProbeVerdict) -> Bool {
+        depth < before.depth
+    }
+
     /// Broken verdicts that can come from load rather than from the site's code: worth
     /// confirming before acting on them. A healthy verdict is always trusted.
     public var mayBeTransient: Bool {

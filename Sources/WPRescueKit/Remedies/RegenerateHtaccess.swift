@@ -13,12 +13,17 @@ public struct RegenerateHtaccess {
         public var clean: Bool
         /// How the caller spells "clean", for the note that suggests it (`--clean`, `clean: true`).
         public var cleanOption: String
+        /// Turn the lines Apache would refuse into comments, keeping every other line (auth and
+        /// deny rules included); what rescue does.
+        public var disableRefusedLines: Bool
 
-        public init(home: String? = nil, multisite: HtaccessRules.Multisite? = nil, clean: Bool = false, cleanOption: String = "--clean") {
+        public init(home: String? = nil, multisite: HtaccessRules.Multisite? = nil, clean: Bool = false, cleanOption: String = "--clean",
+                    disableRefusedLines: Bool = false) {
             self.home = home
             self.multisite = multisite
             self.clean = clean
             self.cleanOption = cleanOption
+            self.disableRefusedLines = disableRefusedLines
         }
     }
 
@@ -32,6 +37,8 @@ public struct RegenerateHtaccess {
         public var multisite: HtaccessRules.Multisite?
         /// Lines Apache may refuse that stay in the file (outside WordPress's block, without `clean`).
         public var problemsKept: [HtaccessCheck.Finding]
+        /// Lines turned into comments (`disableRefusedLines`).
+        public var linesDisabled: [HtaccessCheck.Finding] = []
         public var changed: Bool { updated != existing }
     }
 
@@ -62,10 +69,12 @@ public struct RegenerateHtaccess {
         let network = parameters.multisite ?? Self.multisite(from: config)
         let existing = try site.fileSystem.exists(path)
             ? String(decoding: try site.fileSystem.readWhole(path, limit: 1 << 20), as: UTF8.self) : nil
-        let updated = HtaccessRules.inserting(HtaccessRules.rules(homePath: homePath, multisite: network), into: existing,
+        let refused = parameters.disableRefusedLines && !parameters.clean ? existing.map(HtaccessCheck.findings(in:)) ?? [] : []
+        let kept = refused.isEmpty ? existing : existing.map { HtaccessCheck.disabling(refused, in: $0) }
+        let updated = HtaccessRules.inserting(HtaccessRules.rules(homePath: homePath, multisite: network), into: kept,
                                               clean: parameters.clean)
         var facts = Facts(path: path, existing: existing, updated: updated, homePath: homePath, homeKnown: home != nil,
-                          multisite: network, problemsKept: [])
+                          multisite: network, problemsKept: [], linesDisabled: refused)
         var notes: [String] = []
         if home == nil { notes.append("Home URL unknown: using RewriteBase / (give the home URL if the site lives in a subfolder).") }
         guard facts.changed else {
@@ -79,6 +88,9 @@ public struct RegenerateHtaccess {
         }
         let summary = existing == nil ? "Create .htaccess" : "Regenerate .htaccess\(parameters.clean ? " (clean)" : "")"
         notes.append("WordPress's rules\(network.map { " (multisite, \($0.rawValue))" } ?? "") with RewriteBase \(homePath).")
+        for line in refused {
+            notes.append("Line \(line.line) turned into a comment: \(line.problem); every other line is kept.")
+        }
         if parameters.clean, existing != nil {
             notes.append("Everything outside WordPress's block was dropped; the old file is in the journal (wprescue undo brings it back).")
         }

@@ -142,7 +142,7 @@ public struct Diagnostician {
                 findings.append(Finding(id: .htaccessInvalid, severity: verdict == .serverError ? .critical : .warning,
                                         summary: ".htaccess has lines Apache may refuse (a 500 on every page)",
                                         evidence: problems.prefix(3).map { "line \($0.line): \($0.problem)" },
-                                        fix: "wprescue htaccess regenerate --clean"))
+                                        fix: "wprescue htaccess regenerate --turn-off-refused"))
             }
         } else if (try? fileSystem.exists(htaccess)) == false {
             findings.append(Finding(id: .htaccessMissing, severity: .info,

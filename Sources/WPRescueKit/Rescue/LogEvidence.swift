@@ -45,7 +45,7 @@ enum LogEvidence {
                            evidence: evidence)
         case .htaccessInvalid:
             return Finding(id: .htaccessInvalid, severity: .critical, summary: "Apache refuses the site's .htaccess",
-                           evidence: evidence, fix: "wprescue htaccess regenerate --clean")
+                           evidence: evidence, fix: "wprescue htaccess regenerate --turn-off-refused")
         case .redirectLimit:
             return Finding(id: .redirectLoop, severity: .warning, summary: "Apache stopped an internal redirect loop",
                            evidence: evidence)

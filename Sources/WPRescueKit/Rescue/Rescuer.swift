@@ -126,9 +126,12 @@ public final class Rescuer {
         let problems = HtaccessCheck.findings(in: String(decoding: data, as: UTF8.self))
         guard let first = problems.first else { return }
         let home = (try? SiteURLs.home(of: site)) ?? options.urls.first
-        let remedy = try RegenerateHtaccess(site: site, parameters: .init(home: home, clean: true)).plan(command: options.command)
+        // Only WordPress's block is written again and the refused lines become comments: the
+        // owner's auth, deny and cache rules stay.
+        let remedy = try RegenerateHtaccess(site: site, parameters: .init(home: home, disableRefusedLines: true)).plan(command: options.command)
         let finding = Finding(id: .htaccessInvalid, severity: .critical, summary: ".htaccess line \(first.line): \(first.problem)")
-        try change("Rewrite .htaccess with WordPress's own rules only (line \(first.line): \(first.problem))", finding: finding,
+        let lines = problems.map { "\($0.line)" }.joined(separator: ", ")
+        try change("Rewrite WordPress's block in .htaccess and turn off line \(lines) (\(first.problem)), keeping the rest", finding: finding,
                    plan: remedy.changes)
     }
 
@@ -274,7 +277,9 @@ public final class Rescuer {
         let operation = try site.journal.apply(plan)
         event(.action, "\(description) (operation \(operation))")
         let after = probe("after the change")
-        if after.isHealthy || after != before {
+        // Kept when the site is back, or when it got further (PHP now runs and shows its own error
+        // where the server failed before); a merely different failure (500 → 404) is reverted.
+        if after.isHealthy || after.isProgress(from: before) {
             actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
             if after.isHealthy || cause == nil { cause = finding }
             return

@@ -63,7 +63,7 @@ struct DiagnosticianTests {
         let htaccess = try #require(finding(.htaccessInvalid, in: diagnosis))
         #expect(htaccess.severity == .critical)
         #expect(htaccess.evidence.first?.hasPrefix("line 1: `RewriteEngien` is not a directive Apache knows") == true)
-        #expect(htaccess.fix == "wprescue htaccess regenerate --clean")
+        #expect(htaccess.fix == "wprescue htaccess regenerate --turn-off-refused")
     }
 
     @Test func `errors shown to visitors and a wp-config.php PHP cannot read`() throws {

@@ -25,23 +25,24 @@ final class Console {
     }
 
     /// A line of text output (ignored in JSON mode, where `emit(json:)` carries the result).
+    /// Everything printed may carry text from the site, so it is made inert first (`TerminalText`).
     func line(_ text: String = "") {
         guard !isJSON else { return }
-        print(text)
+        print(TerminalText.inert(text))
     }
 
     func detail(_ text: String) {
         guard verbose, !isJSON else { return }
-        print(text)
+        print(TerminalText.inert(text))
     }
 
     /// A note that matters to a person even in JSON mode: goes to standard error.
     func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.inert(text) + "\n").utf8))
     }
 
     func error(_ message: String) {
-        FileHandle.standardError.write(Data(("wprescue: \(message)\n").utf8))
+        FileHandle.standardError.write(Data(("wprescue: \(TerminalText.inert(message))\n").utf8))
     }
 
     /// The one JSON style of every command's output: sorted keys, ISO 8601 dates.
@@ -69,7 +70,7 @@ final class Console {
             let cells = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }
-            print(cells.joined(separator: "  "))
+            print(TerminalText.inert(cells.joined(separator: "  ")))
         }
     }
 }

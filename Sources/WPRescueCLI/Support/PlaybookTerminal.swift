@@ -25,16 +25,16 @@ final class PlaybookTerminal {
     }
 
     func styled(_ text: String, _ style: Style) -> String {
-        colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+        colour ? "\u{1B}[\(style.rawValue)m\(TerminalText.inert(text))\u{1B}[0m" : TerminalText.inert(text)
     }
 
     func line(_ text: String = "") {
-        handle.write(Data((text + "\n").utf8))
+        handle.write(Data((TerminalText.inert(text, keepingColour: true) + "\n").utf8))
     }
 
     /// Writes without a newline (a prompt).
     func partial(_ text: String) {
-        handle.write(Data(text.utf8))
+        handle.write(Data(TerminalText.inert(text, keepingColour: true).utf8))
     }
 
     /// Text as the playbook wrote it, long lines wrapped at word boundaries, each line indented.

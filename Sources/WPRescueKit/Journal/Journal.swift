@@ -112,11 +112,18 @@ public final class Journal {
             }
             let after = try saveBackup(contents, operation: operation, name: "\(step).after")
             return RecordedChange(kind: .write, path: path, before: before, after: after, mode: status?.permissions)
-        case .removeFile(let path), .discardCreatedFile(let path):
+        case .removeFile(let path):
             guard let status = try fileSystem.status(path) else { throw FileAccessError.notFound(path: path) }
-            let before = try saveBackup(try fileSystem.readWhole(path, limit: 64 << 20), operation: operation, name: "\(step).before")
-            let kind: RecordedChange.Kind = if case .removeFile = change { .removeFile } else { .discardCreatedFile }
-            return RecordedChange(kind: kind, path: path, before: before, mode: status.permissions)
+            let before = try saveBackup(try fileSystem.readWhole(path, limit: Self.backupLimit), operation: operation, name: "\(step).before")
+            return RecordedChange(kind: .removeFile, path: path, before: before, mode: status.permissions)
+        case .discardCreatedFile(let path):
+            // Undo never brings it back (the site did not have it); the copy is for the person
+            // reading the report, so a huge log keeps its end, where the latest errors are.
+            guard let status = try fileSystem.status(path) else { throw FileAccessError.notFound(path: path) }
+            let start = status.size > UInt64(Self.backupLimit) ? status.size - UInt64(Self.backupLimit) : 0
+            let copy = try fileSystem.read(path, offset: start, length: Self.backupLimit)
+            let before = try saveBackup(copy, operation: operation, name: "\(step).before")
+            return RecordedChange(kind: .discardCreatedFile, path: path, before: before, mode: status.permissions)
         }
     }
 
@@ -363,6 +370,9 @@ public final class Journal {
     private func loadBackup(_ relative: String) throws -> Data {
         try readPrivateFile(SitePath.join(state.backupsDirectory, relative), missingIsEmpty: false)
     }
+
+    /// The largest file a step backs up whole.
+    static let backupLimit = 64 << 20
 
     static func newOperationID(at date: Date) -> String {
         let formatter = DateFormatter()

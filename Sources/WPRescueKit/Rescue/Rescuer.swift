@@ -227,22 +227,28 @@ public final class Rescuer {
     private func restoreDebugIfChanged() {
         guard let snapshot = debugSnapshot else { return }
         debugSnapshot = nil
-        guard var plan = try? TurnOffDebugLog(site: site, snapshot: snapshot)
+        guard let plan = try? TurnOffDebugLog(site: site, snapshot: snapshot)
             .plan(command: options.command, summary: "Debug log back as before the rescue").changes else {
             progress("Could not put the debug settings back; run `wprescue debug off`.")
             return
         }
-        // The log PHP wrote for us does not stay where anyone can download it.
-        let createdLog = debugLogCreatedByRescue.flatMap { (try? site.fileSystem.isFile($0)) == true ? $0 : nil }
-        if let createdLog { plan.changes.insert(.discardCreatedFile(path: createdLog), at: 0) }
         guard let operation = try? site.journal.apply(plan) else {
             progress("Could not put the debug settings back; run `wprescue debug off`.")
             return
         }
         event(.action, "debug settings restored (operation \(operation))")
         progress("Put the debug settings back as they were (operation \(operation)).")
-        if createdLog != nil {
-            progress("The debug log written during the rescue was moved out of the site, to \(site.journal.backupPath(operation: operation, step: 0)).")
+        // The log PHP wrote for us does not stay where anyone can download it; its own operation,
+        // so a log that cannot be moved never leaves the debug settings on.
+        guard let createdLog = debugLogCreatedByRescue.flatMap({ (try? site.fileSystem.isFile($0)) == true ? $0 : nil }) else { return }
+        let discard = ChangePlan(command: options.command, summary: "Move the debug log written during the rescue out of the site",
+                                 changes: [.discardCreatedFile(path: createdLog)])
+        do {
+            let moved = try site.journal.apply(discard)
+            event(.action, "debug log moved out of the site (operation \(moved))")
+            progress("The debug log written during the rescue was moved out of the site, to \(site.journal.backupPath(operation: moved, step: 0)).")
+        } catch {
+            progress("The debug log written during the rescue, \(createdLog), could not be moved out of the site (\(error.localizedDescription)); remove it by hand.")
         }
     }
 

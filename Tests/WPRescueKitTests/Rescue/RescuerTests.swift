@@ -236,7 +236,37 @@ struct RescuerTests {
         #expect(try fixture.read("wp-config.php") == configBefore, "the debug settings are back as they were")
         #expect(!fixture.exists("wp-content/debug.log"), "the log the rescue created left the web root")
         #expect(try site.journal.history().map(\.summary) == ["Debug log on (for the rescue)", "Disable 1 plugin: akismet",
-                                                              "Debug log back as before the rescue"])
+                                                              "Debug log back as before the rescue",
+                                                              "Move the debug log written during the rescue out of the site"])
+    }
+
+    @Test func `a debug log too big to back up whole still leaves the site with its debug settings back`() throws {
+        let configBefore = try fixture.read("wp-config.php")
+        let padding = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        let run = try rescue {
+            guard !pluginDisabled("akismet") else { return FixturePages.ok }
+            if let config = try? SiteConfig.read(site), config.value(of: "WP_DEBUG")?.boolValue == true {
+                let path = SiteLogs.debugLogPath(of: site, config: config)
+                if !FileManager.default.fileExists(atPath: path), let handle = FileHandle(forWritingAtPath: path) ?? {
+                    FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }() {
+                    // A busy site: 70 MiB of notices before the fatal error.
+                    for _ in 0..<70 { handle.write(padding) }
+                    handle.write(Data("\n".utf8))
+                    try? handle.close()
+                }
+                try? append(FixtureLogLines.pluginFatal(Date(), root: fixture.root, plugin: "akismet"), to: path)
+            }
+            return FixturePages.criticalError
+        }
+        #expect(run.report.after == .healthy)
+        #expect(try fixture.read("wp-config.php") == configBefore, "the debug settings are back as they were")
+        #expect(!fixture.exists("wp-content/debug.log"), "the log the rescue created left the web root")
+        let operation = try #require(try site.journal.history().last?.id)
+        let kept = try Data(contentsOf: URL(fileURLWithPath: site.journal.backupPath(operation: operation, step: 0)))
+        #expect(kept.count == Journal.backupLimit, "the end of the log is kept")
+        #expect(String(decoding: kept.suffix(4096), as: UTF8.self).contains("akismet"))
     }
 
     @Test func `does not turn the debug log on when it already logs and shows visitors nothing`() throws {

@@ -38,6 +38,10 @@ private final class CurlEasy {
         var setup: CURLcode = CURLE_OK
         func set(_ code: CURLcode) { if setup == CURLE_OK { setup = code } }
         set(wprescue_curl_set_string(handle, CURLOPT_URL, request.url))
+        // A site's home URL or a redirect it sends may name any scheme libcurl knows (file://,
+        // gopher://, dict://): a probe only ever speaks HTTP.
+        set(wprescue_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+        set(wprescue_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
         set(wprescue_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, request.maximumRedirects > 0 ? 1 : 0))
         set(wprescue_curl_set_long(handle, CURLOPT_MAXREDIRS, request.maximumRedirects))
         set(wprescue_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)))

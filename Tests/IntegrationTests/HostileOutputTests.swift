@@ -22,3 +22,38 @@ struct HostileOutputTests {
         }
     }
 }
+
+/// A probe speaks HTTP only, whatever the site's settings or its redirects say.
+struct ProbeSchemeTests {
+    @Test(arguments: ["file:///etc/passwd", "gopher://127.0.0.1:25/_HELO", "dict://127.0.0.1:11211/stat"])
+    func `a home address that is not http or https is refused, not fetched`(home: String) throws {
+        let fixture = try FixtureSite()
+        try fixture.write("wp-config.php", FixtureSite.config(extra: "define( 'WP_HOME', '\(home)' );"))
+        let probe = try CommandRunner(stateDirectory: fixture.scratch).run(["--site", fixture.root, "probe"])
+        #expect(probe.status != 0 && probe.status != 2, "refused as a mistake, not probed: \(probe.status)")
+        #expect(probe.standardError.contains("is not an http:// or https:// address"), "\(probe.standardError)")
+        #expect(probe.standardError.split(separator: "\n").count == 1)
+        #expect(!probe.standardOutput.contains("root:x:0:0"))
+    }
+
+    @Test func `a redirect to file:// is not followed`() throws {
+        let (listener, port) = try LoopbackPort.bind(listening: true)
+        let server = Thread {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = read(client, &buffer, buffer.count)
+            let answer = "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            _ = answer.withCString { write(client, $0, strlen($0)) }
+            close(client)
+        }
+        server.start()
+        defer { close(listener) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString)").path
+        let probe = try CommandRunner(stateDirectory: state).run(["probe", "--url", "http://127.0.0.1:\(port)/", "--format", "json"])
+        #expect(probe.status == 2, "\(probe.standardOutput)\(probe.standardError)")
+        #expect(!probe.standardOutput.contains("root:x:0:0"))
+        #expect(probe.standardOutput.contains("\"evidence\" : \"Unsupported protocol\""), "\(probe.standardOutput)")
+        #expect(probe.standardOutput.contains("\"bytes\" : 0"))
+    }
+}

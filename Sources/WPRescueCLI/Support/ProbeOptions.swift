@@ -42,13 +42,25 @@ struct ProbeOptions: ParsableArguments {
 
     /// --url, else the alias's url, else what the site says its home is.
     func pages(context: CommandContext) throws -> [String] {
-        if !url.isEmpty { return url }
+        if !url.isEmpty { return try url.map { try Self.web($0, from: "--url") } }
         if context.global.site != nil || ProcessInfo.processInfo.environment["WPRESCUE_SITE"] != nil {
             let site = try context.site()
-            if let home = context.alias?.url ?? (try? SiteURLs.home(of: site)) ?? SiteDatabase.home(context, site: site) {
-                return Prober.defaultURLs(home: home)
+            if let alias = context.alias?.url { return Prober.defaultURLs(home: try Self.web(alias, from: "the alias's url")) }
+            if let home = try? SiteURLs.home(of: site) { return Prober.defaultURLs(home: try Self.web(home, from: "WP_HOME/WP_SITEURL in wp-config.php")) }
+            if let home = SiteDatabase.home(context, site: site) {
+                return Prober.defaultURLs(home: try Self.web(home, from: "the `home` option in the database"))
             }
         }
         throw CLIError.invalidArguments("No URL to probe: pass --url https://example.com/ (or give the alias a `url:`); the site's address was neither in wp-config.php nor in a reachable database.")
+    }
+
+    /// Probes speak HTTP only: a home URL a hacked site set to file:// or gopher:// is refused, not fetched.
+    static func web(_ url: String, from source: String) throws -> String {
+        let scheme = url.prefix { $0 != ":" }.lowercased()
+        guard url.contains("://"), scheme == "http" || scheme == "https" else {
+            let shown = TerminalText.inert(String(url.prefix(80)))
+            throw CLIError.invalidArguments("\(shown) (from \(source)) is not an http:// or https:// address; wprescue probes only web pages. Pass --url https://example.com/.")
+        }
+        return url
     }
 }

@@ -12,6 +12,8 @@ final class SimulatedSite: BisectOracle {
     let flakeRate: Double
     private var random: SplitMix64
     private(set) var looks = 0
+    /// Calls of `test(batch:)`: rounds of looks in flight together.
+    private(set) var rounds = 0
 
     init(failingSets: [Set<String>], brokenWithoutPlugins: Bool = false, breakageIsTransient: Bool = false,
          flakeRate: Double = 0, seed: UInt64 = 0) {
@@ -24,6 +26,11 @@ final class SimulatedSite: BisectOracle {
 
     func breaks(_ enabled: Set<String>) -> Bool {
         brokenWithoutPlugins || failingSets.contains { $0.isSubset(of: enabled) }
+    }
+
+    func test(batch: [Set<String>]) throws -> [OracleAnswer] {
+        rounds += 1
+        return try batch.map { try test(enabled: $0) }
     }
 
     func test(enabled: Set<String>) throws -> OracleAnswer {

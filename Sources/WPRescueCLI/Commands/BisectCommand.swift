@@ -7,11 +7,15 @@ struct BisectCommand: SiteCommand {
         commandName: "bisect",
         abstract: "Find the plugin, or the set of plugins, that breaks the site, by switching them and probing.",
         discussion: """
-        The site must be broken now. wprescue disables every candidate (if the site is still broken, it is \
-        not a plugin), then searches by halves, confirming 502/503/504 answers before believing them. \
-        Plugins named in recent fatal errors or changed in the last 48 hours are tried first. At the end \
-        the culprits stay disabled and everything else is back where it was; --restore puts everything back. \
-        The whole bisection is one operation: `wprescue undo` reverts it, even after Ctrl-C or kill -9.
+        The site must be broken now. wprescue looks with every candidate enabled and with every one disabled \
+        (if the site is still broken, it is not a plugin), then searches by parts. By default nothing moves \
+        while it searches: a temporary must-use plugin hides the plugins each of wprescue's signed requests \
+        names, so visitors see no change and several looks run at once (--parallel); must-use plugins and \
+        drop-ins are moved instead. A 502/503/504 is looked at again before it is believed, at once unless \
+        the server looks loaded. Plugins named in recent fatal errors or changed in the last 48 hours are \
+        tried first. At the end the culprits are disabled (moved) and everything else is where it was; \
+        --restore puts everything back. The whole bisection is one operation: `wprescue undo` reverts it, \
+        even after Ctrl-C or kill -9.
         """
     )
 
@@ -134,7 +138,9 @@ struct BisectCommand: SiteCommand {
         case .inconclusive(let partial):
             console.line("The site answered too unreliably to conclude\(partial.isEmpty ? "" : " (found so far: \(partial.map { $0.joined(separator: " + ") }.joined(separator: "; ")))"); every plugin was put back. Try again when the server is calmer.")
         }
-        if let note = outcome.methodNote { console.line("Method: \(note).") }
+        console.line(outcome.methodNote.map { "Method: \($0)." } ?? (outcome.method == .header
+            ? "Method: header (a temporary must-use plugin hid plugins from wprescue's signed requests only; visitors saw no change until the end)."
+            : "Method: move."))
         console.line(String(format: "%d probes (%d repeats), %.1f s. Undo with: wprescue undo   (operation %@)", result.probes, result.retries, seconds, operation))
         try console.emit(json: BisectJSON(outcome: result.conclusion.outcome, culprits: result.culprits, probes: result.probes,
                                           retries: result.retries, steps: result.steps, seconds: seconds,

@@ -4,22 +4,20 @@ import Foundation
 /// A look is a sequence of HTTP requests with its own libcurl handle, so threads share nothing
 /// but the results array (behind a lock); the bisection itself stays one synchronous sequence.
 enum ConcurrentLooks {
-    static func map<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
+    static func map<Result>(_ count: Int, _ body: @escaping (Int) -> Result) -> [Result] {
         guard count > 1 else { return (0..<count).map(body) }
-        return withoutActuallyEscaping(body) { body in
-            let work = Work(count: count, body: body)
-            let group = DispatchGroup()
-            for index in 0..<count {
-                group.enter()
-                let thread = Thread {
-                    work.run(index)
-                    group.leave()
-                }
-                thread.start()
+        let work = Work(count: count, body: body)
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            let thread = Thread {
+                work.run(index)
+                group.leave()
             }
-            group.wait()
-            return work.collected()
+            thread.start()
         }
+        group.wait()
+        return work.collected()
     }
 
     private final class Work<Result>: @unchecked Sendable {

@@ -111,6 +111,7 @@ public final class HeaderBisectOracle: BisectOracle {
             let number = counter.next()
             return (enabled, number, signature.header(counter: number, mask: LookSignature.mask(hidden: hidden, count: candidates.count)))
         }
+        let (urls, prober) = (self.urls, self.prober)
         let results = ConcurrentLooks.map(requests.count) { index in
             let (_, number, header) = requests[index]
             let started = Date()
@@ -139,8 +140,11 @@ public final class HeaderBisectOracle: BisectOracle {
     /// Takes the companion (and a folder created for it) away again.
     public func removePlugin() throws {
         if written, try fileSystem.isFile(pluginPath) { try operation.apply(.removeFile(path: pluginPath)) }
-        if createdFolder, try fileSystem.list(folder).isEmpty { try operation.apply(.removeDirectory(path: folder)) }
         written = false
+        if createdFolder, try fileSystem.isDirectory(folder), try fileSystem.list(folder).isEmpty {
+            try operation.apply(.removeDirectory(path: folder))
+            createdFolder = false
+        }
     }
 
     /// The companion's PHP. `files[i]` is candidate i's plugin file (as in `active_plugins`);

@@ -22,21 +22,28 @@ echo "Measured by \`benchmarks/bisect-testbed.sh\` on $(date -u '+%Y-%m-%d %H:%M
 echo "$(cut -d' ' -f1-3 /proc/loadavg)), debug builds of both versions, test bed on loopback (nginx + PHP-FPM with"
 echo "pm.max_children = 8 and opcache.revalidate_freq = 0, sshd). One page load of the healthy home page: ${page} s (median of 9)."
 echo "\"distinct looks\" counts different plugin sets looked at; the floor is that many page loads of the two default pages"
-echo "(home and wp-login.php) one after the other, before any parallelism."
+echo "(home and wp-login.php) one after the other, before any parallelism; \"one by one\" is the manual method's floor when the"
+echo "culprit is found last (n + 2 looks: all enabled, all disabled, then one plugin back at a time), without the moves. Rows of the new build are the median of 3 runs"
+echo "[min–max]; the old build's rows are single runs (they take 20–50 s each). Probes and looks are from the last run."
 echo
-echo "| fault (plugins) | backend | version | method | probes | distinct looks | floor (s) | wall time (s) | culprits |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-run() { # fault-args label backend version binary method-args...
-    local label=$1 fillers=$2 fault=$3 backend=$4 version=$5 binary=$6; shift 6
+echo "| fault (plugins) | backend | version | method | probes | distinct looks | floor (s) | one by one, floor (s) | wall time (s) | culprits |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+run() { # label fillers fault backend version binary runs method-args...
+    local label=$1 fillers=$2 fault=$3 backend=$4 version=$5 binary=$6 runs=$7; shift 7
     local site_var="${backend}_site[@]"
-    scripts/testbed reset >/dev/null 2>&1
-    scripts/testbed fault many-plugins "$fillers" "$fault" >/dev/null 2>&1
-    local start end json
-    start=$(now)
-    json=$("$binary" "${!site_var}" --format json bisect --url "$NGINX_URL/" --yes "$@" || true)
-    end=$(now)
+    local start end json walls=()
+    for ((run = 0; run < runs; run++)); do
+        scripts/testbed reset >/dev/null 2>&1
+        scripts/testbed fault many-plugins "$fillers" "$fault" >/dev/null 2>&1
+        start=$(now)
+        json=$("$binary" "${!site_var}" --format json bisect --url "$NGINX_URL/" --yes "$@" || true)
+        end=$(now)
+        walls+=("$(seconds "$start" "$end")")
+    done
+    local wall
+    wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { if (NR == 1) print a[1]; else printf "%s [%s–%s]", a[int((NR + 1) / 2)], a[1], a[NR] }')
     local method=${*:-default}
-    python3 - "$label" "$backend" "$version" "$method" "$(seconds "$start" "$end")" "$page" <<PY
+    python3 - "$label" "$backend" "$version" "$method" "$wall" "$page" <<PY
 import json, sys
 label, backend, version, method, wall, page = sys.argv[1:]
 data = json.loads('''$json''')
@@ -44,18 +51,19 @@ looks = len({tuple(step["enabled"]) for step in data["steps"]})
 culprits = "; ".join(" + ".join(sorted(c)) for c in data["culprits"]) or data["outcome"]
 used = data.get("method")
 shown = method if used is None else f"{method} ({used})"
-print(f"| {label} | {backend} | {version} | {shown} | {data['probes']} | {looks} | {looks * 2 * float(page):.2f} | {wall} | {culprits} |")
+n = int(label.split("(")[1].rstrip(")"))
+print(f"| {label} | {backend} | {version} | {shown} | {data['probes']} | {looks} | {looks * 2 * float(page):.2f} | {(n + 2) * 2 * float(page):.2f} | {wall} | {culprits} |")
 PY
 }
 for backend in local sftp; do
     for spec in "worker-killer:40:worker-killer (42)" "plugin-fatal:98:plugin-fatal (100)" "pair-conflict:62:pair-conflict (64)"; do
         fault=${spec%%:*}; rest=${spec#*:}; fillers=${rest%%:*}; label=${rest#*:}
         if [ -n "$before" ]; then
-            run "$label" "$fillers" "$fault" "$backend" before "$before" --method move
-            run "$label" "$fillers" "$fault" "$backend" before "$before" --method header
+            run "$label" "$fillers" "$fault" "$backend" before "$before" 1 --method move
+            run "$label" "$fillers" "$fault" "$backend" before "$before" 1 --method header
         fi
-        run "$label" "$fillers" "$fault" "$backend" after "$after" --method move
-        run "$label" "$fillers" "$fault" "$backend" after "$after"
+        run "$label" "$fillers" "$fault" "$backend" after "$after" 3 --method move
+        run "$label" "$fillers" "$fault" "$backend" after "$after" 3
     done
 done
 echo

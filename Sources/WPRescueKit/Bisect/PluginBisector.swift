@@ -4,11 +4,13 @@
 /// How it decides:
 /// 1. Baselines. Every candidate enabled must be broken (else `.notBroken`); every candidate
 ///    disabled must be healthy (else `.notAPluginProblem`). `BisectPolicy.allDisabledBaseline`
-///    says whether the second is probed up front or only when no healthy answer implies it.
+///    says whether the second is probed up front (asked together with the first) or only when
+///    no healthy answer implies it.
 /// 2. One minimal failing set at a time, by prefix search: binary-search the shortest prefix of
-///    the candidate list that still breaks the site; its last plugin is in a failing set. Keep
-///    that plugin, test it alone; if the site works, binary-search the shortest prefix of the
-///    plugins before it that breaks the site together with it, and so on. Every plugin kept
+///    the candidate list that still breaks the site (with `parallelLooks` k > 1, k cut points per
+///    round, looked at together, so each round keeps 1/(k+1) of the range); its last plugin is
+///    in a failing set. Keep that plugin, test it alone; if the site works, search the shortest
+///    prefix of the plugins before it that breaks the site together with it, and so on. Every plugin kept
 ///    this way is needed (the site worked without it), so the set is minimal, and a lone
 ///    culprit costs one search, one look at it alone.
 /// 3. Completeness. With the found set disabled and everything else enabled the site must be
@@ -22,7 +24,9 @@
 ///    a set inside a broken one is never tested when a broken set is inside it, and so on, so
 ///    no look is spent on an answer already known.
 /// 6. Unreliable answers. A healthy look and a non-transient failure are believed. A transient
-///    failure (502/503/504, timeout) counts only once repeated (`BisectPolicy`). Before a
+///    failure (502/503/504, timeout) counts only once repeated (`BisectPolicy`): at once (side
+///    by side when looks run in parallel) while the site is known to work with every candidate
+///    disabled, after the policy's pauses when an answer shows load (`.overloaded`). Before a
 ///    conclusion rests on a set known broken from transient failures alone, that set is looked
 ///    at once more; if the site then works, every belief built on it is dropped and the search
 ///    starts over from what is still known. Inconclusive looks are retried, then the run ends

@@ -3,6 +3,7 @@
 # and after a change side by side in one run (default options otherwise, as a new user would).
 # Usage (as root, test bed up):
 #   benchmarks/bisect-testbed.sh AFTER_BINARY [BEFORE_BINARY] >> benchmarks/bisect.md
+#   BACKENDS=sftp benchmarks/bisect-testbed.sh ...   (one backend only)
 # Honours WPRESCUE_TESTBED_DIR and the test bed's port variables (see scripts/testbed.d/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,9 +36,17 @@ run() { # label fillers fault backend version binary runs method-args...
     for ((run = 0; run < runs; run++)); do
         scripts/testbed reset >/dev/null 2>&1
         scripts/testbed fault many-plugins "$fillers" "$fault" >/dev/null 2>&1
-        start=$(now)
-        json=$("$binary" "${!site_var}" --format json bisect --url "$NGINX_URL/" --yes "$@" || true)
-        end=$(now)
+        # A run whose SSH connection the test bed's sshd dropped (seen with both builds when other
+        # test beds share the machine) prints no JSON: reset and run it again, at most twice.
+        for attempt in 1 2 3; do
+            start=$(now)
+            json=$("$binary" "${!site_var}" --format json bisect --url "$NGINX_URL/" --yes "$@" 2>/dev/null || true)
+            end=$(now)
+            [ -n "$json" ] && break
+            echo "retrying $label $backend $version $* (attempt $attempt printed nothing)" >&2
+            scripts/testbed reset >/dev/null 2>&1
+            scripts/testbed fault many-plugins "$fillers" "$fault" >/dev/null 2>&1
+        done
         walls+=("$(seconds "$start" "$end")")
     done
     local wall
@@ -55,7 +64,7 @@ n = int(label.split("(")[1].rstrip(")"))
 print(f"| {label} | {backend} | {version} | {shown} | {data['probes']} | {looks} | {looks * 2 * float(page):.2f} | {(n + 2) * 2 * float(page):.2f} | {wall} | {culprits} |")
 PY
 }
-for backend in local sftp; do
+for backend in ${BACKENDS:-local sftp}; do
     for spec in "worker-killer:40:worker-killer (42)" "plugin-fatal:98:plugin-fatal (100)" "pair-conflict:62:pair-conflict (64)"; do
         fault=${spec%%:*}; rest=${spec#*:}; fillers=${rest%%:*}; label=${rest#*:}
         if [ -n "$before" ]; then
@@ -77,7 +86,7 @@ for pair in "before:$before" "after:$after"; do
     scripts/testbed reset >/dev/null 2>&1
     scripts/testbed fault many-plugins 40 worker-killer >/dev/null 2>&1
     start=$(now)
-    verdict=$("$binary" "${sftp_site[@]}" --format json rescue --url "$NGINX_URL/" --yes | python3 -c 'import json,sys; print(json.load(sys.stdin)["after"])' || true)
+    verdict=$("$binary" "${sftp_site[@]}" --format json rescue --url "$NGINX_URL/" --yes 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["after"])' 2>/dev/null || echo "failed (printed no report)")
     end=$(now)
     echo "| $version | $(seconds "$start" "$end") | $verdict |"
 done

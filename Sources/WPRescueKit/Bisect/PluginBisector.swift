@@ -351,9 +351,15 @@ private final class BisectRun {
         } else {
             for answer in answers {
                 switch answer {
-                case .broken(transient: true), .overloaded:
-                    if answer == .overloaded { loadSeen = true }
+                case .broken(transient: true):
                     question.transientFailures += 1
+                case .overloaded:
+                    loadSeen = true
+                    if try serverAnswersWithoutPlugins(question.set) {
+                        question.transientFailures += 1
+                    } else {
+                        question.undecidedLooks += 1
+                    }
                 case .inconclusive:
                     question.undecidedLooks += 1
                 case .healthy, .broken(transient: false):
@@ -366,6 +372,19 @@ private final class BisectRun {
                 throw Stop.undecided
             }
         }
+    }
+
+    /// After a slow or timed-out failure of `set`: does the site answer promptly with every
+    /// candidate disabled right now? If not, the server is loaded (a full PHP-FPM pool, say)
+    /// and the failure says nothing about the plugins: "can't tell", never "broken".
+    private func serverAnswersWithoutPlugins(_ set: CandidateSet) throws -> Bool {
+        guard !set.isEmpty else { return false }
+        retries += 1
+        let control = try oracle.test(enabled: [])
+        steps.append(BisectStep(enabled: [], disabled: names, answer: control,
+                                note: "control: all candidates disabled, is the server itself loaded?"))
+        if control == .healthy { healthySets.append(CandidateSet([], universe: names.count)) }
+        return control == .healthy
     }
 
     private func recordBroken(_ set: CandidateSet, trusted: Bool) throws -> Verdict {
@@ -407,7 +426,11 @@ private final class BisectRun {
                 return
             case .overloaded:
                 loadSeen = true
-                return
+                // A full PHP-FPM pool looks like this too: only a prompt answer without plugins
+                // makes the slow failure this set's doing.
+                if try serverAnswersWithoutPlugins(set) { return }
+                undecidedLooks += 1
+                if undecidedLooks > policy.inconclusiveRetries { throw Stop.undecided }
             case .inconclusive:
                 undecidedLooks += 1
                 if undecidedLooks > policy.inconclusiveRetries { throw Stop.undecided }

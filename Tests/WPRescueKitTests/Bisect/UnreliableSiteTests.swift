@@ -197,3 +197,33 @@ struct UnreliableSiteTests {
         #expect(site.looks.count == 2)
     }
 }
+
+/// A full PHP-FPM pool answers slowly or not at all, whatever the plugins: "can't tell", never broken.
+struct OverloadedServerTests {
+    @Test func `a plugin that hangs the site is found: the control look without plugins answers at once`() throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-13"]])
+        site.script = { enabled, _ in enabled.contains("plugin-13") ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0])).run(oracle: site)
+        #expect(result.conclusion == .culpritsFound([["plugin-13"]]))
+        #expect(result.steps.contains { $0.note.hasPrefix("control:") && $0.answer == .healthy })
+    }
+
+    @Test(arguments: [1, 3])
+    func `a server too busy to answer anyone is never taken for a broken plugin set`(width: Int) throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-4"]])
+        // After the baselines the pool is full: every look is slow, the bare site's too.
+        site.script = { _, _ in site.looks.count > 2 ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0], parallelLooks: width)).run(oracle: site)
+        #expect(result.conclusion == .inconclusive(partial: []), "\(result.conclusion)")
+    }
+
+    @Test func `a pool that clears after a while lets the search finish with the right culprit`() throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-4"]])
+        site.script = { _, _ in (3...6).contains(site.looks.count) ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0])).run(oracle: site)
+        #expect(result.conclusion == .culpritsFound([["plugin-4"]]))
+    }
+}

@@ -82,6 +82,7 @@ public final class HeaderBisectOracle: BisectOracle {
         let files = candidates.map { $0.pluginFile ?? "" }
         let themeIndex = candidates.firstIndex { BisectCandidate(name: $0.slug) == .activeTheme }
         let source = Self.source(secret: signature.secretHex, files: files, themeIndex: themeIndex, fallbackTheme: fallbackTheme)
+        // Set first: a write that fails halfway still leaves `removePlugin` to look for the file.
         written = true
         try operation.apply(.write(path: pluginPath, contents: Data(source.utf8)))
     }

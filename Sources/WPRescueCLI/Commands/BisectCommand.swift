@@ -31,7 +31,7 @@ struct BisectCommand: SiteCommand {
     @Flag(name: .long, help: "Include drop-ins (object-cache.php, advanced-cache.php, ...).")
     var includeDropins = false
 
-    @Flag(name: .long, help: "Also test the active theme (with --method header: it is swapped for a bundled Twenty* theme on wprescue's requests only).")
+    @Flag(name: .long, help: "Also test the active theme: it is swapped for a bundled Twenty* theme on wprescue's requests only (the header method; not with --method move).")
     var includeTheme = false
 
     @Flag(name: .long, help: "Put every plugin back at the end instead of leaving the culprits disabled.")

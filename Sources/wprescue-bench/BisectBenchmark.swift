@@ -30,6 +30,7 @@ struct BisectBenchmark {
         lines += notAPluginTable()
         lines += suspectTable()
         lines += flakyTable()
+        lines += parallelTable()
         return lines.joined(separator: "\n")
     }
 
@@ -141,15 +142,16 @@ struct BisectBenchmark {
         var lines = [
             "### Flaky site: each look at a healthy plugin set answers broken(transient) with probability 10% (\(flakyRuns) seeded runs per row, ∅ first)",
             "",
-            "| n | culprits | real breakage shows as | transient confirmations | wrong culprits | inconclusive | avg probes (steady site) | avg probes (flaky site) | avg repeated looks (flaky) |",
+            "| n | culprits | real breakage shows as | transient confirmations, looks at once | wrong culprits | inconclusive | avg probes (steady site) | avg probes (flaky site) | avg repeated looks (flaky) |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for n in [8, 32, 128] {
             let names = slugs(n)
             for isPair in [false, true] {
                 for transientBreakage in [false, true] {
-                for confirmations in [BisectPolicy().transientConfirmations, 1] {
-                    let policy = BisectPolicy(allDisabledBaseline: .first, transientConfirmations: confirmations)
+                let standard = BisectPolicy().transientConfirmations
+                for (confirmations, width) in [(standard, 1), (standard, 3), (1, 1)] {
+                    let policy = BisectPolicy(allDisabledBaseline: .first, transientConfirmations: confirmations, parallelLooks: width)
                     var wrong = 0, inconclusive = 0, flakyProbes = 0, steadyProbes = 0, repeats = 0
                     for runIndex in 0..<flakyRuns {
                         var picker = SplitMix64(seed: UInt64(n * 1_000_003 + runIndex))
@@ -172,10 +174,51 @@ struct BisectBenchmark {
                         steadyProbes += run(bisector, on: steady).probes
                     }
                     let shown = transientBreakage ? "502 (transient)" : "500 (trusted)"
-                    let label = confirmations == BisectPolicy().transientConfirmations ? "\(confirmations) (default)" : "\(confirmations)"
+                    let label = (confirmations == standard ? "\(confirmations) (default)" : "\(confirmations)") + ", \(width)"
                     lines.append("| \(n) | \(isPair ? "pair" : "one") | \(shown) | \(label) | \(percent(wrong, of: flakyRuns, digits: 2)) | \(percent(inconclusive, of: flakyRuns, digits: 2)) | \(format(Double(steadyProbes) / Double(flakyRuns))) | \(format(Double(flakyProbes) / Double(flakyRuns))) | \(format(Double(repeats) / Double(flakyRuns))) |")
                 }
                 }
+            }
+        }
+        return lines + [""]
+    }
+
+    /// Looks in flight at once (the header method): rounds are what the user waits for when a
+    /// page load, not a file move, is the cost of a look. Seconds asked of `wait` are pauses
+    /// the policy asks for (only on signs of load; none on these steady sites).
+    private func parallelTable() -> [String] {
+        var lines = [
+            "### Looks in flight at once: probes and rounds (every culprit position or sampled pair; rounds × one page load ≈ wall time)",
+            "",
+            "| case | n | looks at once | avg probes | avg rounds | worst rounds | seconds waited | wrong answers |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        let cases: [(String, Int, Bool, Bool)] = [
+            ("one worker-killer (502)", 41, false, true), ("one plugin fatal (500)", 100, false, false), ("pair conflict (500)", 64, true, false),
+        ]
+        for (label, n, isPair, transient) in cases {
+            let names = slugs(n)
+            var worlds: [[Set<String>]] = names.map { [Set([$0])] }
+            if isPair { worlds = pairs(names).enumerated().filter { $0.offset % 7 == 0 }.map { [Set([$0.element.0, $0.element.1])] } }
+            for width in [1, 2, 3, 4] {
+                var probes = 0, rounds = 0, worst = 0, wrong = 0
+                var waited = 0.0
+                for world in worlds {
+                    let site = SimulatedSite(failingSets: world, breakageIsTransient: transient)
+                    let policy = BisectPolicy(transientConfirmations: 2, retryDelays: [1, 3], parallelLooks: width)
+                    let result: BisectResult
+                    do {
+                        result = try PluginBisector(candidates: names, policy: policy).run(oracle: site, wait: { waited += $0 })
+                    } catch {
+                        fatalError("simulated bisection threw: \(error)")
+                    }
+                    probes += result.probes
+                    rounds += site.rounds
+                    worst = max(worst, site.rounds)
+                    if !isRight(result, world) { wrong += 1 }
+                }
+                let count = Double(worlds.count)
+                lines.append("| \(label) | \(n) | \(width) | \(format(Double(probes) / count)) | \(format(Double(rounds) / count)) | \(worst) | \(format(waited)) | \(wrong) of \(worlds.count) |")
             }
         }
         return lines + [""]

@@ -12,6 +12,8 @@ final class SimulatedSite: BisectOracle {
     let flakeRate: Double
     private var random: SplitMix64
     private(set) var looks = 0
+    /// Calls of the oracle: rounds of looks in flight together (a lone look is a round too).
+    private(set) var rounds = 0
 
     init(failingSets: [Set<String>], brokenWithoutPlugins: Bool = false, breakageIsTransient: Bool = false,
          flakeRate: Double = 0, seed: UInt64 = 0) {
@@ -26,7 +28,17 @@ final class SimulatedSite: BisectOracle {
         brokenWithoutPlugins || failingSets.contains { $0.isSubset(of: enabled) }
     }
 
+    func test(batch: [Set<String>]) throws -> [OracleAnswer] {
+        rounds += 1
+        return batch.map(answer)
+    }
+
     func test(enabled: Set<String>) throws -> OracleAnswer {
+        rounds += 1
+        return answer(enabled)
+    }
+
+    private func answer(_ enabled: Set<String>) -> OracleAnswer {
         looks += 1
         if breaks(enabled) { return .broken(transient: breakageIsTransient) }
         if flakeRate > 0, random.nextUnit() < flakeRate { return .broken(transient: true) }

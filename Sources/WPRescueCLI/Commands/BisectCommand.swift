@@ -7,11 +7,15 @@ struct BisectCommand: SiteCommand {
         commandName: "bisect",
         abstract: "Find the plugin, or the set of plugins, that breaks the site, by switching them and probing.",
         discussion: """
-        The site must be broken now. wprescue disables every candidate (if the site is still broken, it is \
-        not a plugin), then searches by halves, confirming 502/503/504 answers before believing them. \
-        Plugins named in recent fatal errors or changed in the last 48 hours are tried first. At the end \
-        the culprits stay disabled and everything else is back where it was; --restore puts everything back. \
-        The whole bisection is one operation: `wprescue undo` reverts it, even after Ctrl-C or kill -9.
+        The site must be broken now. wprescue looks with every candidate enabled and with every one disabled \
+        (if the site is still broken, it is not a plugin), then searches by parts. By default nothing moves \
+        while it searches: a temporary must-use plugin hides the plugins each of wprescue's signed requests \
+        names, so visitors see no change and several looks run at once (--parallel); must-use plugins and \
+        drop-ins are moved instead. A 502/503/504 is looked at again before it is believed, at once unless \
+        the server looks loaded. Plugins named in recent fatal errors or changed in the last 48 hours are \
+        tried first. At the end the culprits are disabled (moved) and everything else is where it was; \
+        --restore puts everything back. The whole bisection is one operation: `wprescue undo` reverts it, \
+        even after Ctrl-C or kill -9.
         """
     )
 
@@ -27,22 +31,28 @@ struct BisectCommand: SiteCommand {
     @Flag(name: .long, help: "Include drop-ins (object-cache.php, advanced-cache.php, ...).")
     var includeDropins = false
 
-    @Flag(name: .long, help: "Also test the active theme (with --method header: it is swapped for a bundled Twenty* theme on wprescue's requests only).")
+    @Flag(name: .long, help: "Also test the active theme: it is swapped for a bundled Twenty* theme on wprescue's requests only (the header method; not with --method move).")
     var includeTheme = false
 
     @Flag(name: .long, help: "Put every plugin back at the end instead of leaving the culprits disabled.")
     var restore = false
 
-    @Option(name: .long, help: ArgumentHelp("move: switch plugins by moving them (what you would do over FTP). header: move nothing while searching; a temporary must-use plugin hides plugins only from wprescue's own requests, which carry a secret token, so visitors see no change until the end.", valueName: "move|header"))
-    var method: String = "move"
+    @Option(name: .long, help: ArgumentHelp("header: move nothing while searching; a temporary must-use plugin, written once, hides the plugins each of wprescue's requests names and signs with a secret, so visitors see no change until the end and looks run side by side. move: switch plugins by moving them (what you would do over FTP). auto (default): header when it can work, else move, saying why.", valueName: "auto|header|move"))
+    var method: SiteBisection.Method = .automatic
+
+    @Option(name: .long, help: "Looks in flight at once with the header method (default 3, which leaves room for visitors in a PHP-FPM pool of 5).")
+    var parallel: Int = 3
 
     @OptionGroup var timing: SearchTimingOptions
 
     func validate() throws {
-        if SiteBisection.Method(rawValue: method) == nil { throw ValidationError("--method takes move or header.") }
-        if method == "header" && (includeMu || includeDropins) {
+        if method == .header && (includeMu || includeDropins) {
             throw ValidationError("--method header hides regular plugins only; must-use plugins and drop-ins need --method move.")
         }
+        if method == .move && includeTheme {
+            throw ValidationError("--include-theme needs the header method: an active theme moved away leaves visitors a blank page.")
+        }
+        if !(1...16).contains(parallel) { throw ValidationError("--parallel takes 1 to 16 looks.") }
     }
 
     func execute(_ context: CommandContext) throws {
@@ -51,7 +61,8 @@ struct BisectCommand: SiteCommand {
         let urls = try probe.pages(context: context)
         var options = SiteBisection.Options()
         options.keep = keep
-        options.method = SiteBisection.Method(rawValue: method) ?? .move
+        options.method = method
+        options.parallel = parallel
         options.includeTheme = includeTheme
         if includeMu { options.kinds.insert(.mustUse) }
         if includeDropins { options.kinds.insert(.dropIn) }
@@ -68,7 +79,10 @@ struct BisectCommand: SiteCommand {
         suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
         console.line("Bisecting \(candidates.count) plugins against \(urls.joined(separator: ", "))\(suspects.isEmpty ? "" : "; trying first: \(suspects.joined(separator: ", "))").")
         if global.dryRun {
-            console.line("Dry run: would move plugins in and out of wp-content/\(Quarantine.folderName) while probing; nothing was changed.")
+            let how = method == .move || SiteBisection.headerImpossible(for: candidates) != nil
+                ? "move plugins in and out of wp-content/\(Quarantine.folderName) while probing"
+                : "write a temporary must-use plugin that hides plugins from its own signed requests only, then move the culprits"
+            console.line("Dry run: would \(how); nothing was changed.")
             return
         }
         let outcome: SiteBisection.Outcome
@@ -105,7 +119,7 @@ struct BisectCommand: SiteCommand {
                 console.line(set.count == 1 ? "Culprit: \(set[0]) breaks the site on its own."
                                             : "Culprits: \(set.joined(separator: " + ")) break the site only together (a conflict).")
             }
-            if sets.joined().contains(HeaderBisectOracle.themeCandidate) {
+            if outcome.culpritCandidates.joined().contains(.activeTheme) {
                 console.line("The active theme breaks the site: with a bundled default theme it works. Switch themes in wp-admin → Appearance → Themes, or update or fix the theme; wprescue leaves the theme in place.")
             }
             if restore {
@@ -124,10 +138,14 @@ struct BisectCommand: SiteCommand {
         case .inconclusive(let partial):
             console.line("The site answered too unreliably to conclude\(partial.isEmpty ? "" : " (found so far: \(partial.map { $0.joined(separator: " + ") }.joined(separator: "; ")))"); every plugin was put back. Try again when the server is calmer.")
         }
+        console.line(outcome.methodNote.map { "Method: \($0)." } ?? (outcome.method == .header
+            ? "Method: header (a temporary must-use plugin hid plugins from wprescue's signed requests only; visitors saw no change until the end)."
+            : "Method: move."))
         console.line(String(format: "%d probes (%d repeats), %.1f s. Undo with: wprescue undo   (operation %@)", result.probes, result.retries, seconds, operation))
         try console.emit(json: BisectJSON(outcome: result.conclusion.outcome, culprits: result.culprits, probes: result.probes,
                                           retries: result.retries, steps: result.steps, seconds: seconds,
-                                          disabled: outcome.disabled, finalVerdict: outcome.finalVerdict, operation: operation))
+                                          disabled: outcome.disabled, finalVerdict: outcome.finalVerdict, operation: operation,
+                                          method: outcome.method.rawValue))
     }
 
     static func progressLine(_ look: SiteBisectOracle.Look) -> String {
@@ -149,4 +167,7 @@ struct BisectJSON: Encodable {
     var disabled: [String]
     var finalVerdict: ProbeVerdict?
     var operation: String
+    var method: String
 }
+
+extension SiteBisection.Method: ExpressibleByArgument {}

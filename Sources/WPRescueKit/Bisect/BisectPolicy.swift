@@ -22,15 +22,25 @@ public struct BisectPolicy: Sendable, Equatable {
     public var maximumRestarts: Int
     /// Seconds to wait before each repeated look at the same plugin set (the first repeat
     /// waits the first value, and so on); the last value is reused when repeats outnumber it.
+    /// Only repeats that follow signs of load wait: an `.overloaded` answer, an inconclusive
+    /// look, or any failure while the site has not yet been seen healthy with every candidate
+    /// disabled. A quick 502 of a set while the all-disabled site works is looked at again at once.
     public var retryDelays: [Double]
+    /// How many looks may be in flight at once (1: one after the other). Only an oracle that
+    /// changes nothing on disk between looks gains from more: the search then splits the
+    /// candidates into `parallelLooks + 1` parts per round, and the repeats that confirm a
+    /// transient failure go out together.
+    public var parallelLooks: Int
 
     public init(
         allDisabledBaseline: AllDisabledBaseline = .first,
         transientConfirmations: Int = 2,
         inconclusiveRetries: Int = 2,
         maximumRestarts: Int = 3,
-        retryDelays: [Double] = [3, 10, 30]
+        retryDelays: [Double] = [3, 10, 30],
+        parallelLooks: Int = 1
     ) {
+        self.parallelLooks = max(1, parallelLooks)
         self.allDisabledBaseline = allDisabledBaseline
         self.transientConfirmations = max(0, transientConfirmations)
         self.inconclusiveRetries = max(0, inconclusiveRetries)

@@ -4,11 +4,13 @@
 /// How it decides:
 /// 1. Baselines. Every candidate enabled must be broken (else `.notBroken`); every candidate
 ///    disabled must be healthy (else `.notAPluginProblem`). `BisectPolicy.allDisabledBaseline`
-///    says whether the second is probed up front or only when no healthy answer implies it.
+///    says whether the second is probed up front (asked together with the first) or only when
+///    no healthy answer implies it.
 /// 2. One minimal failing set at a time, by prefix search: binary-search the shortest prefix of
-///    the candidate list that still breaks the site; its last plugin is in a failing set. Keep
-///    that plugin, test it alone; if the site works, binary-search the shortest prefix of the
-///    plugins before it that breaks the site together with it, and so on. Every plugin kept
+///    the candidate list that still breaks the site (with `parallelLooks` k > 1, k cut points per
+///    round, looked at together, so each round keeps 1/(k+1) of the range); its last plugin is
+///    in a failing set. Keep that plugin, test it alone; if the site works, search the shortest
+///    prefix of the plugins before it that breaks the site together with it, and so on. Every plugin kept
 ///    this way is needed (the site worked without it), so the set is minimal, and a lone
 ///    culprit costs one search, one look at it alone.
 /// 3. Completeness. With the found set disabled and everything else enabled the site must be
@@ -22,7 +24,9 @@
 ///    a set inside a broken one is never tested when a broken set is inside it, and so on, so
 ///    no look is spent on an answer already known.
 /// 6. Unreliable answers. A healthy look and a non-transient failure are believed. A transient
-///    failure (502/503/504, timeout) counts only once repeated (`BisectPolicy`). Before a
+///    failure (502/503/504, timeout) counts only once repeated (`BisectPolicy`): at once (side
+///    by side when looks run in parallel) while the site is known to work with every candidate
+///    disabled, after the policy's pauses when an answer shows load (`.overloaded`). Before a
 ///    conclusion rests on a set known broken from transient failures alone, that set is looked
 ///    at once more; if the site then works, every belief built on it is dropped and the search
 ///    starts over from what is still known. Inconclusive looks are retried, then the run ends
@@ -86,6 +90,9 @@ private final class BisectRun {
     private var steps: [BisectStep] = []
     private var retries = 0
     private var culprits: [[Int]] = []
+    /// Whether any look has shown signs of load (a timeout, a slow gateway error): from then on
+    /// repeated looks wait as the policy says.
+    private var loadSeen = false
 
     init(candidates: [String], suspects: [String], policy: BisectPolicy, oracle: any BisectOracle, wait: @escaping (Double) throws -> Void) {
         names = candidates
@@ -124,11 +131,12 @@ private final class BisectRun {
             _ = try verdict(enabling: [], note: "no candidates: is the site broken at all?")
             return .notBroken
         }
-        let baseline = try verdict(enabling: everyone, note: "baseline: all \(names.count) candidates enabled")
-        guard baseline == .broken else { return .notBroken }
-        if policy.allDisabledBaseline == .first {
-            _ = try verdict(enabling: [], note: "baseline: all candidates disabled")
-        }
+        // With ∅ first, both baselines are asked together: the all-disabled look runs before
+        // a transient failure of the all-enabled one is confirmed, so the confirmation knows
+        // whether the site works at all (and needs no pause when it does).
+        var baselines = [(everyone, "baseline: all \(names.count) candidates enabled")]
+        if policy.allDisabledBaseline == .first { baselines.append(([], "baseline: all candidates disabled")) }
+        guard try verdicts(baselines).first == .broken else { return .notBroken }
 
         var pool = everyone
         while true {
@@ -198,15 +206,23 @@ private final class BisectRun {
                 }
             }
             while low < high {
-                let middle = (low + high) / 2
-                let note = found.isEmpty
-                    ? "search: first \(middle) of \(rest.count) candidates enabled"
-                    : "search for a partner of \(describe(found)): first \(middle) of \(rest.count) others enabled"
-                if try verdict(enabling: found + rest[..<middle], note: note) == .broken {
-                    high = middle
-                } else {
-                    low = middle + 1
+                // One round: the prefixes at `parallelLooks` evenly spaced points, looked at
+                // together (one point, the middle, when looks go one at a time).
+                let width = policy.parallelLooks
+                var points: [Int] = []
+                for part in 1...width {
+                    let point = low + (high - low) * part / (width + 1)
+                    if point >= low, point < high, !points.contains(point) { points.append(point) }
                 }
+                let answers = try verdicts(points.map { middle in
+                    (found + rest[..<middle], found.isEmpty
+                        ? "search: first \(middle) of \(rest.count) candidates enabled"
+                        : "search for a partner of \(describe(found)): first \(middle) of \(rest.count) others enabled")
+                })
+                let newHigh = zip(points, answers).filter { $0.1 == .broken }.map(\.0).min() ?? high
+                let newLow = zip(points, answers).filter { $0.1 == .healthy && $0.0 < newHigh }.map { $0.0 + 1 }.max() ?? low
+                high = newHigh
+                low = max(low, newLow)
             }
             if low == startingHigh {
                 // Every look in this search worked: the plugin picked rests only on the earlier
@@ -218,47 +234,157 @@ private final class BisectRun {
         }
     }
 
-    /// The site's answer with exactly `positions` enabled: inferred when earlier answers imply
-    /// it, otherwise asked of the oracle, repeating transient failures and inconclusive looks
-    /// as the policy says.
-    private func verdict(enabling positions: some Collection<Int>, note: String) throws -> Verdict {
-        let set = CandidateSet(positions, universe: names.count)
-        if brokenSets.contains(where: { $0.isSubset(of: set) }) { return .broken }
-        if healthySets.contains(where: { set.isSubset(of: $0) }) { return .healthy }
-
-        let enabledSlugs = names.indices.filter { set.contains($0) }.map { names[$0] }
-        let disabledSlugs = names.indices.filter { !set.contains($0) }.map { names[$0] }
+    /// One plugin set being judged, and its looks so far.
+    private struct Question {
+        let set: CandidateSet
+        let enabled: [String]
+        let disabled: [String]
+        let note: String
+        var looks = 0
         var transientFailures = 0
         var undecidedLooks = 0
-        var looks = 0
-        var previous: OracleAnswer?
+        var last: OracleAnswer?
+        var verdict: Verdict?
+    }
+
+    /// The site's answer with exactly `positions` enabled.
+    private func verdict(enabling positions: some Collection<Int>, note: String) throws -> Verdict {
+        let answers = try verdicts([(Array(positions), note)])
+        guard let answer = answers.first else { throw Stop.undecided }
+        return answer
+    }
+
+    /// The site's answers for several plugin sets: inferred when earlier answers imply them,
+    /// otherwise asked of the oracle, up to `parallelLooks` looks at a time, repeating transient
+    /// failures and inconclusive looks as the policy says. Sets are settled in order within a
+    /// round, so an answer can make a later set's look unnecessary.
+    private func verdicts(_ asked: [(positions: [Int], note: String)]) throws -> [Verdict] {
+        var questions = asked.map { positions, note in
+            let set = CandidateSet(positions, universe: names.count)
+            return Question(set: set, enabled: names.indices.filter { set.contains($0) }.map { names[$0] },
+                            disabled: names.indices.filter { !set.contains($0) }.map { names[$0] }, note: note)
+        }
+        let width = policy.parallelLooks
         while true {
-            var stepNote = note
-            if let previous {
-                retries += 1
-                try wait(policy.delay(beforeRepeat: looks))
-                stepNote += previous == .inconclusive
-                    ? " (repeat \(looks): the last look could not judge the site)"
-                    : " (repeat \(looks): confirming a transient failure)"
+            settleKnown(&questions)
+            let open = questions.indices.filter { questions[$0].verdict == nil }
+            if open.isEmpty { return questions.compactMap(\.verdict) }
+            // A first look at each open set; the confirmations a transient failure still owes,
+            // together when there is room.
+            var requests: [Int] = []
+            var pause = 0.0
+            for index in open {
+                let question = questions[index]
+                var copies = 1
+                if question.looks > 0 {
+                    if width > 1, question.last == .broken(transient: true) || question.last == .overloaded {
+                        copies = min(width, policy.transientConfirmations + 1 - question.transientFailures)
+                    }
+                    if needsPause(before: question) { pause = max(pause, policy.delay(beforeRepeat: question.looks)) }
+                }
+                requests += repeatElement(index, count: max(1, copies))
             }
-            let answer = try oracle.test(enabled: Set(enabledSlugs))
-            looks += 1
-            previous = answer
-            steps.append(BisectStep(enabled: enabledSlugs, disabled: disabledSlugs, answer: answer, note: stepNote))
-            switch answer {
-            case .healthy:
-                healthySets.append(set)
-                return .healthy
-            case .broken(transient: false):
-                return try recordBroken(set, trusted: true)
-            case .broken(transient: true):
-                transientFailures += 1
-                if transientFailures > policy.transientConfirmations { return try recordBroken(set, trusted: false) }
-            case .inconclusive:
-                undecidedLooks += 1
-                if undecidedLooks > policy.inconclusiveRetries { throw Stop.undecided }
+            if pause > 0 { try wait(pause) }
+            var next = requests[...]
+            while !next.isEmpty {
+                let chunk = Array(next.prefix(width).filter { questions[$0].verdict == nil })
+                next = next.dropFirst(min(width, next.count))
+                guard !chunk.isEmpty else { continue }
+                let answers = try oracle.test(batch: chunk.map { Set(questions[$0].enabled) })
+                guard answers.count == chunk.count else { throw Stop.undecided }
+                var answered: [Int: [OracleAnswer]] = [:]
+                var order: [Int] = []
+                for (index, answer) in zip(chunk, answers) {
+                    if answered[index] == nil { order.append(index) }
+                    answered[index, default: []].append(answer)
+                }
+                for index in order {
+                    try record(answered[index] ?? [], for: &questions[index])
+                }
+                settleKnown(&questions)
             }
         }
+    }
+
+    /// Fills in the answers that what is already known implies.
+    private func settleKnown(_ questions: inout [Question]) {
+        for index in questions.indices where questions[index].verdict == nil {
+            let set = questions[index].set
+            if brokenSets.contains(where: { $0.isSubset(of: set) }) {
+                questions[index].verdict = .broken
+            } else if healthySets.contains(where: { set.isSubset(of: $0) }) {
+                questions[index].verdict = .healthy
+            }
+        }
+    }
+
+    /// Whether to pause before looking again: only when the evidence points at load or the
+    /// site has not yet been seen working at all. A quick 502 that comes back at once with the
+    /// same set, while the site works with every candidate disabled, is that set's doing.
+    private func needsPause(before question: Question) -> Bool {
+        switch question.last {
+        case .inconclusive?, .overloaded?: return true
+        case .broken?, .healthy?, nil: return loadSeen || healthySets.isEmpty
+        }
+    }
+
+    /// Takes in the answers of one round's looks at one set: any healthy look settles it.
+    private func record(_ answers: [OracleAnswer], for question: inout Question) throws {
+        for answer in answers {
+            question.looks += 1
+            var stepNote = question.note
+            if let previous = question.last {
+                retries += 1
+                stepNote += previous == .inconclusive
+                    ? " (repeat \(question.looks - 1): the last look could not judge the site)"
+                    : " (repeat \(question.looks - 1): confirming a transient failure)"
+            }
+            question.last = answer
+            steps.append(BisectStep(enabled: question.enabled, disabled: question.disabled, answer: answer, note: stepNote))
+        }
+        guard question.verdict == nil else { return }
+        if answers.contains(.healthy) {
+            healthySets.append(question.set)
+            question.verdict = .healthy
+        } else if answers.contains(.broken(transient: false)) {
+            question.verdict = try recordBroken(question.set, trusted: true)
+        } else {
+            for answer in answers {
+                switch answer {
+                case .broken(transient: true):
+                    question.transientFailures += 1
+                case .overloaded:
+                    loadSeen = true
+                    if try serverAnswersWithoutPlugins(question.set) {
+                        question.transientFailures += 1
+                    } else {
+                        question.undecidedLooks += 1
+                    }
+                case .inconclusive:
+                    question.undecidedLooks += 1
+                case .healthy, .broken(transient: false):
+                    break
+                }
+            }
+            if question.transientFailures > policy.transientConfirmations {
+                question.verdict = try recordBroken(question.set, trusted: false)
+            } else if question.undecidedLooks > policy.inconclusiveRetries {
+                throw Stop.undecided
+            }
+        }
+    }
+
+    /// After a slow or timed-out failure of `set`: does the site answer promptly with every
+    /// candidate disabled right now? If not, the server is loaded (a full PHP-FPM pool, say)
+    /// and the failure says nothing about the plugins: "can't tell", never "broken".
+    private func serverAnswersWithoutPlugins(_ set: CandidateSet) throws -> Bool {
+        guard !set.isEmpty else { return false }
+        retries += 1
+        let control = try oracle.test(enabled: [])
+        steps.append(BisectStep(enabled: [], disabled: names, answer: control,
+                                note: "control: all candidates disabled, is the server itself loaded?"))
+        if control == .healthy { healthySets.append(CandidateSet([], universe: names.count)) }
+        return control == .healthy
     }
 
     private func recordBroken(_ set: CandidateSet, trusted: Bool) throws -> Verdict {
@@ -282,7 +408,7 @@ private final class BisectRun {
         var undecidedLooks = 0
         while true {
             retries += 1
-            try wait(policy.retryDelays.last ?? 0)
+            if loadSeen || healthySets.isEmpty || undecidedLooks > 0 { try wait(policy.retryDelays.last ?? 0) }
             let answer = try oracle.test(enabled: Set(enabledSlugs))
             let stepNote = note + " (it only ever failed with 502/503/504 or timeouts)"
             steps.append(BisectStep(enabled: enabledSlugs, disabled: disabledSlugs, answer: answer, note: stepNote))
@@ -298,6 +424,13 @@ private final class BisectRun {
                 return
             case .broken(transient: true):
                 return
+            case .overloaded:
+                loadSeen = true
+                // A full PHP-FPM pool looks like this too: only a prompt answer without plugins
+                // makes the slow failure this set's doing.
+                if try serverAnswersWithoutPlugins(set) { return }
+                undecidedLooks += 1
+                if undecidedLooks > policy.inconclusiveRetries { throw Stop.undecided }
             case .inconclusive:
                 undecidedLooks += 1
                 if undecidedLooks > policy.inconclusiveRetries { throw Stop.undecided }

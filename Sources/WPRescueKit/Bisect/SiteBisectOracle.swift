@@ -16,7 +16,16 @@ public final class SiteBisectOracle: BisectOracle {
     private let operation: JournalOperationWriter
     private let prober: Prober
     private let urls: [String]
-    private let settle: TimeInterval
+    /// How long after a move PHP may still run the old files.
+    public enum Settling: Sendable, Equatable {
+        /// Unknown: look at once, then again this many seconds later until two looks agree.
+        case confirmAfter(TimeInterval)
+        /// Known from PHP's opcache settings: one look, at least this many seconds after the last move.
+        case waitAfterMove(TimeInterval)
+    }
+
+    public var settling: Settling
+    private var lastMove: Date?
     private let observe: (Look) -> Void
     /// Candidates by slug, with where each one is now.
     private var candidates: [String: Extension]
@@ -37,7 +46,7 @@ public final class SiteBisectOracle: BisectOracle {
         self.operation = operation
         self.prober = prober
         self.urls = urls
-        self.settle = settle
+        self.settling = .confirmAfter(settle)
         self.observe = observe
         self.candidates = Dictionary(candidates.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = candidates.map(\.slug)
@@ -73,6 +82,7 @@ public final class SiteBisectOracle: BisectOracle {
             let destination = wanted == .enabled ? item.enabledPath : item.disabledPath
             try operation.apply(.move(from: item.path, to: destination))
             movedSinceLastLook = true
+            lastMove = Date()
             item = Extension(slug: item.slug, kind: item.kind, state: wanted, name: item.name, version: item.version,
                              parentTheme: item.parentTheme, path: destination, counterpartPath: item.path, modified: item.modified,
                              pluginFile: item.pluginFile)
@@ -89,19 +99,43 @@ public final class SiteBisectOracle: BisectOracle {
         }
     }
 
-    /// Probes until two looks `settle` seconds apart agree (at most four looks).
-    public func stableReport() -> Prober.Report {
-        var report = prober.probe(urls)
-        defer { movedSinceLastLook = false }
-        guard settle > 0, movedSinceLastLook else { return report }
-        for _ in 0..<3 {
-            Thread.sleep(forTimeInterval: settle)
-            let again = prober.probe(urls)
-            if again.verdict == report.verdict { return again }
-            report = again
+    /// Uses what the companion read from PHP: with opcache off, or checking timestamps every
+    /// `revalidate_freq` seconds, one look that long after the last move is enough. With
+    /// timestamps never checked, looks keep being confirmed `fallback` seconds apart.
+    public func use(_ settings: HeaderBisectOracle.OpcacheSettings, fallback: TimeInterval) {
+        if let stale = settings.staleFor {
+            settling = .waitAfterMove(stale > 0 ? stale + 0.1 : 0)
+        } else {
+            settling = .confirmAfter(fallback)
         }
-        return report
     }
+
+    /// Probes once files have settled: after the known opcache delay, or until two looks
+    /// `settle` seconds apart agree (at most four looks).
+    public func stableReport() -> Prober.Report {
+        defer { movedSinceLastLook = false }
+        switch settling {
+        case .waitAfterMove(let delay):
+            if movedSinceLastLook, let lastMove {
+                let remaining = delay - Date().timeIntervalSince(lastMove)
+                if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
+            }
+            return prober.probe(urls)
+        case .confirmAfter(let settle):
+            var report = prober.probe(urls)
+            guard settle > 0, movedSinceLastLook else { return report }
+            for _ in 0..<3 {
+                Thread.sleep(forTimeInterval: settle)
+                let again = prober.probe(urls)
+                if again.verdict == report.verdict { return again }
+                report = again
+            }
+            return report
+        }
+    }
+
+    /// A first byte later than this on a gateway error points at a busy server, not at the plugin set.
+    static let slowFirstByte: TimeInterval = 2
 
     static func answer(for report: Prober.Report) -> OracleAnswer {
         switch report.verdict {
@@ -112,7 +146,14 @@ public final class SiteBisectOracle: BisectOracle {
             return .inconclusive
         case .badGateway, .gatewayTimeout, .serviceUnavailable, .criticalError, .databaseError, .serverError,
              .whiteScreen, .phpErrorShown, .redirectLoop, .timeout, .emptyReply, .clientError, .expectedTextMissing:
-            return .broken(transient: report.mayBeTransient)
+            guard report.mayBeTransient else { return .broken(transient: false) }
+            // A worker that dies answers 502 at once; a timeout, a 504 or a slow first byte
+            // is what a full PHP-FPM pool or a busy server looks like.
+            let failing = report.pages.filter { !$0.verdict.isHealthy }
+            let loaded = failing.contains { page in
+                page.verdict == .timeout || page.verdict == .gatewayTimeout || page.timings.firstByte > slowFirstByte
+            }
+            return loaded ? .overloaded : .broken(transient: true)
         }
     }
 }

@@ -5,15 +5,22 @@ import Foundation
 /// Shared by `wprescue bisect` and `wprescue rescue`.
 public struct SiteBisection {
     public enum Method: String, Sendable, CaseIterable {
+        /// Header whenever it can work (ordinary plugins, a writable must-use folder, signed
+        /// requests reaching the companion), otherwise move, saying why.
+        case automatic = "auto"
         /// Move plugins in and out of the quarantine folder (what a person does by hand over FTP).
         case move
-        /// Move nothing: a temporary must-use plugin hides plugins only from requests carrying
-        /// this run's token, so visitors keep getting the site as it is until the end.
+        /// Move nothing: a companion must-use plugin, written once, hides the plugin set each
+        /// request names and signs with this run's secret, so visitors keep getting the site
+        /// as it is until the end, and looks can run side by side.
         case header
     }
 
     public struct Options {
-        public var method = Method.move
+        public var method = Method.automatic
+        /// Looks in flight at once with the header method (the move method looks one at a time).
+        /// Three leaves room for visitors in PHP-FPM's smallest usual pool (pm.max_children = 5).
+        public var parallel = 3
         public var keep: [String] = []
         /// Also test the active theme (header method only): swapped for an installed default theme.
         public var includeTheme = false
@@ -39,6 +46,12 @@ public struct SiteBisection {
         public var operation: String
         public var seconds: Double
         public var looks: [SiteBisectOracle.Look]
+        /// The method used: header or move, never automatic.
+        public var method: Method = .move
+        /// Why the method differs from the one asked for (automatic, or header that could not work).
+        public var methodNote: String?
+        /// The culprit sets as candidates (the active theme as such, not as a name).
+        public var culpritCandidates: [[BisectCandidate]] { result.culprits.map { $0.map(BisectCandidate.init(name:)) } }
     }
 
     public enum Failure: Error, LocalizedError {
@@ -65,8 +78,8 @@ public struct SiteBisection {
         _ = try ExtensionSwitch.select(options.keep, from: installed, kindName: "plugin")
         var chosen = installed.filter { $0.state == .enabled && !options.keep.contains($0.slug) }
         if options.includeTheme {
-            guard options.method == .header else { throw HeaderMethodFailure.themeNeedsHeader }
-            chosen.append(Extension(slug: HeaderBisectOracle.themeCandidate, kind: .theme, state: .enabled, name: "the active theme",
+            guard options.method != .move else { throw HeaderMethodFailure.themeNeedsHeader }
+            chosen.append(Extension(slug: BisectCandidate.activeTheme.name, kind: .theme, state: .enabled, name: "the active theme",
                                     version: nil, path: site.layout.themeDirectory, counterpartPath: site.layout.themeDirectory,
                                     modified: .distantPast))
         }
@@ -89,30 +102,59 @@ public struct SiteBisection {
         return recent.sorted { $0.modified > $1.modified }.prefix(5).map(\.slug)
     }
 
+    /// Why the header method cannot hide `candidates`, or nil when it can: must-use plugins and
+    /// drop-ins load before any plugin could hide them.
+    public static func headerImpossible(for candidates: [Extension]) -> String? {
+        guard let other = candidates.first(where: {
+            BisectCandidate(name: $0.slug) != .activeTheme && ($0.kind != .plugin || $0.pluginFile == nil)
+        }) else { return nil }
+        let what = other.kind == .mustUse ? "a must-use plugin" : other.kind == .dropIn ? "a drop-in" : "not a plugin WordPress activates by file"
+        return "\(other.slug) is \(what), which loads before a plugin could hide it"
+    }
+
     public func run(suspects: [String], observe: @escaping (SiteBisectOracle.Look) -> Void) throws -> Outcome {
         let candidates = try candidates()
         guard !candidates.isEmpty else { throw Failure.noCandidates }
-        if options.method == .header,
-           let noFile = candidates.first(where: { ($0.kind != .plugin || $0.pluginFile == nil) && $0.slug != HeaderBisectOracle.themeCandidate }) {
-            throw HeaderMethodFailure.unsupported(noFile.slug)
+        var method = options.method
+        var methodNote: String?
+        if let impossible = Self.headerImpossible(for: candidates) {
+            if method == .header { throw HeaderMethodFailure.unsupported(impossible) }
+            if method == .automatic { methodNote = "moving plugins: \(impossible)" }
+            method = .move
         }
-        let fallback = options.includeTheme ? try fallbackTheme() : nil
+        let themeIncluded = candidates.contains { BisectCandidate(name: $0.slug) == .activeTheme }
+        let fallback = themeIncluded ? try fallbackTheme() : nil
         let started = Date()
         let operation = try site.journal.begin(command: options.command, summary: "Bisect \(candidates.count) plugins")
         do {
             let known = Set(candidates.map(\.slug))
+            let theme = BisectCandidate.activeTheme.name
             // The active theme is never moved (a blank page for visitors): only swapped by the header method.
-            let moving = SiteBisectOracle(catalog: site.catalog, candidates: candidates.filter { $0.slug != HeaderBisectOracle.themeCandidate },
+            let moving = SiteBisectOracle(catalog: site.catalog, candidates: candidates.filter { $0.slug != theme },
                                           operation: operation, prober: prober, urls: urls, settle: options.settle, observe: observe)
-            let token = HeaderBisectOracle.newToken()
-            var headerOptions = prober.options
-            headerOptions.headers.merge(HeaderBisectOracle.requestHeaders(token: token)) { _, new in new }
-            let hiding = HeaderBisectOracle(site: site, candidates: candidates, operation: operation,
-                                            prober: Prober(fetcher: prober.fetcher, options: headerOptions), token: token,
-                                            urls: urls, settle: options.settle, fallbackTheme: fallback, observe: observe)
-            let oracle: BisectOracle = options.method == .move ? moving : hiding
+            let hiding = HeaderBisectOracle(site: site, candidates: candidates, operation: operation, prober: prober,
+                                            urls: urls, fallbackTheme: fallback, observe: observe)
+            // The companion is the header method's switch; for the move method it reads PHP's opcache
+            // settings, so that a look waits only as long as old code can really be served.
+            do {
+                try hiding.install()
+                moving.use(try hiding.readSettings(), fallback: options.settle)
+                if method == .automatic { method = .header }
+            } catch let error as FileAccessError {
+                if method == .header || themeIncluded { throw error }
+                if method == .automatic { methodNote = "moving plugins: the must-use folder is not writable (\(error.localizedDescription))" }
+                method = .move
+            } catch let error as HeaderBisectOracle.Failure {
+                if method == .header || themeIncluded { throw error }
+                if method == .automatic { methodNote = "moving plugins: \(error.localizedDescription)" }
+                method = .move
+            }
+            if method != .header { try hiding.removePlugin() }
+            var policy = options.policy
+            policy.parallelLooks = method == .header ? max(1, options.parallel) : 1
+            let oracle: BisectOracle = method == .header ? hiding : moving
             let result = try PluginBisector(candidates: candidates.map(\.slug), suspects: suspects.filter(known.contains),
-                                            policy: options.policy)
+                                            policy: policy)
                 .run(oracle: oracle, wait: { Thread.sleep(forTimeInterval: $0) })
             var disable = Set<String>()
             if case .culpritsFound(let sets) = result.conclusion, !options.restore {
@@ -120,9 +162,9 @@ public struct SiteBisection {
             }
             // The end state is real moves in both methods: the culprit plugins go to the quarantine.
             // A culprit theme stays where it is: switching themes is the owner's call in wp-admin.
-            disable.remove(HeaderBisectOracle.themeCandidate)
-            if options.method == .header { try hiding.removePlugin() }
-            try moving.arrange(enabled: known.subtracting(disable).subtracting([HeaderBisectOracle.themeCandidate]))
+            disable.remove(theme)
+            try hiding.removePlugin()
+            try moving.arrange(enabled: known.subtracting(disable).subtracting([theme]))
             if disable.isEmpty { try moving.removeEmptyFolders() }
             let verdict = !disable.isEmpty || options.restore ? moving.stableReport().verdict : nil
             let disabled = candidates.map(\.slug).filter(disable.contains)
@@ -136,7 +178,7 @@ public struct SiteBisection {
             }
             return Outcome(result: result, candidates: candidates.map(\.slug), disabled: disabled, finalVerdict: verdict,
                            healthyAtEnd: healthy, operation: operation.id, seconds: Date().timeIntervalSince(started),
-                           looks: options.method == .move ? moving.looks : hiding.looks)
+                           looks: method == .header ? hiding.looks : moving.looks, method: method, methodNote: methodNote)
         } catch {
             try operation.rollBack(after: error)
             throw error
@@ -150,11 +192,11 @@ public struct SiteBisection {
         public var errorDescription: String? {
             switch self {
             case .themeNeedsHeader:
-                return "--include-theme needs --method header: an active theme moved away leaves visitors a blank page, so wprescue tests it by swapping it for a default theme on its own requests only."
+                return "--include-theme needs the header method (not --method move): an active theme moved away leaves visitors a blank page, so wprescue tests it by swapping it for a default theme on its own requests only."
             case .noDefaultTheme:
                 return "--include-theme needs a bundled Twenty* theme installed to compare the active theme with; install one (e.g. twentytwentythree)."
-            case .unsupported(let slug):
-                return "The header method can only hide regular plugins WordPress activates by file; \(slug) is not one. Use --method move, or --keep \(slug)."
+            case .unsupported(let reason):
+                return "The header method can only hide regular plugins WordPress activates by file: \(reason). Use --method move (or leave --method out)."
             }
         }
     }

@@ -67,6 +67,49 @@ public struct Prober {
                           bytes: response.body.count, effectiveURL: response.effectiveURL, redirects: response.redirects)
     }
 
+    /// Fetches one page with `originHeaders` sent to the probed origin only (scheme, host and
+    /// port of `url`): redirects are followed here, one hop at a time, because libcurl would
+    /// send custom headers on to whatever host a redirect names. Returns the page and the
+    /// headers and body of the last response.
+    func probePage(_ url: String, originHeaders: [String: String]) -> (page: PageResult, headers: [String: String], body: Data) {
+        var headers = options.headers
+        headers["Cache-Control"] = "no-cache"
+        headers["Pragma"] = "no-cache"
+        let origin = Self.origin(of: url)
+        var current = Self.cacheBusted(url)
+        var redirects = 0
+        let maximumRedirects = 10
+        while true {
+            var hopHeaders = headers
+            if origin != nil, Self.origin(of: current) == origin { hopHeaders.merge(originHeaders) { _, secret in secret } }
+            let request = PageRequest(url: current, headers: hopHeaders, resolve: options.resolve, timeout: options.timeout,
+                                      maximumRedirects: 0, verifyTLS: options.verifyTLS)
+            var response = fetcher.fetch(request)
+            if let status = response.status, (300..<400).contains(status), status != 304, let location = response.headers["location"],
+               let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL.absoluteString {
+                if redirects < maximumRedirects {
+                    redirects += 1
+                    current = next
+                    continue
+                }
+                response.failure = .tooManyRedirects
+            }
+            response.redirects = redirects
+            let (verdict, evidence) = VerdictClassifier.classify(response, expectedText: options.expectedText)
+            let page = PageResult(url: url, verdict: verdict, status: response.status, evidence: evidence, timings: response.timings,
+                                  bytes: response.body.count, effectiveURL: current, redirects: redirects)
+            return (page, response.headers, response.body)
+        }
+    }
+
+    /// `scheme://host:port`, lowercased, with the scheme's default port filled in.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else { return nil }
+        let port = components.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : 0)
+        return "\(scheme)://\(host):\(port)"
+    }
+
     /// Adds a unique query parameter so no page cache or CDN answers in the site's place.
     static func cacheBusted(_ url: String) -> String {
         let token = "wprescue-probe=\(UInt64(Date().timeIntervalSince1970 * 1000))\(UInt16.random(in: 0...UInt16.max))"

@@ -19,6 +19,8 @@ final class FakeSite: BisectOracle {
     /// Index (from 0) of the look that throws `LookFailed`.
     var throwingLook: Int?
     private(set) var looks: [Set<String>] = []
+    /// How many looks each `test(batch:)` call asked for at once.
+    private(set) var batchSizes: [Int] = []
 
     /// Broken whenever every plugin of one of `failingSets` is enabled.
     convenience init(failingSets: [Set<String>]) {
@@ -30,6 +32,11 @@ final class FakeSite: BisectOracle {
     }
 
     func breaks(_ enabled: Set<String>) -> Bool { rule(enabled) }
+
+    func test(batch: [Set<String>]) throws -> [OracleAnswer] {
+        batchSizes.append(batch.count)
+        return try batch.map { try test(enabled: $0) }
+    }
 
     func test(enabled: Set<String>) throws -> OracleAnswer {
         if looks.count == throwingLook { throw LookFailed() }

@@ -72,11 +72,12 @@ struct UnreliableSiteTests {
         let result = try PluginBisector(candidates: names, policy: policy).run(oracle: site, wait: waits.wait)
         #expect(result.conclusion == .culpritsFound([["plugin-12"]]))
         #expect(result.steps.contains { Set($0.enabled) == firstHalf && $0.answer == .healthy })
-        #expect(waits.seconds.contains(policy.retryDelays.last ?? -1))
+        // Quick 502s while the all-disabled site works: looked at again at once, never waited for.
+        #expect(waits.seconds.isEmpty)
     }
 
     @Test(arguments: [1, 2, 7, 32, 100])
-    func `a site whose breakage shows as 502 is bisected correctly with every failure confirmed`(n: Int) throws {
+    func `a site whose breakage shows as 502 is bisected correctly with every failure confirmed at once`(n: Int) throws {
         let names = BisectFixtures.slugs(n)
         for culprit in [names[0], names[n / 2], names[n - 1]] {
             let site = FakeSite(failingSets: [[culprit]])
@@ -84,9 +85,36 @@ struct UnreliableSiteTests {
             let waits = WaitLog()
             let result = try PluginBisector(candidates: names).run(oracle: site, wait: waits.wait)
             #expect(result.conclusion == .culpritsFound([[culprit]]))
-            #expect(result.retries == waits.seconds.count)
             #expect(result.retries >= BisectPolicy().transientConfirmations)
+            // The all-disabled baseline is looked at before the first confirmation, and works:
+            // a 502 that repeats at once with the same set is that set's doing.
+            #expect(waits.seconds.isEmpty, "\(waits.seconds)")
+            #expect(result.steps[1].enabled.isEmpty && result.steps[1].answer == .healthy)
         }
+    }
+
+    @Test func `a failure with signs of load is looked at again only after the policy delay`() throws {
+        let names = BisectFixtures.slugs(16)
+        let site = FakeSite(failingSets: [["plugin-3"]])
+        site.breakageIsTransient = true
+        // The first look at every set the search tries times out; later looks are quick 502s or healthy.
+        site.script = { enabled, earlierLooks in earlierLooks == 0 && !enabled.isEmpty && enabled.count < names.count ? .overloaded : nil }
+        let waits = WaitLog()
+        let policy = BisectPolicy()
+        let result = try PluginBisector(candidates: names, policy: policy).run(oracle: site, wait: waits.wait)
+        #expect(result.conclusion == .culpritsFound([["plugin-3"]]))
+        #expect(waits.seconds.first == policy.delay(beforeRepeat: 1))
+        #expect(result.steps.contains { $0.answer == .overloaded })
+    }
+
+    @Test func `a transient failure before the site was ever seen working waits before its repeat`() throws {
+        let names = BisectFixtures.slugs(8)
+        let site = FakeSite(failingSets: [["plugin-2"]])
+        site.breakageIsTransient = true
+        let waits = WaitLog()
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(allDisabledBaseline: .whenNeeded)).run(oracle: site, wait: waits.wait)
+        #expect(result.conclusion == .culpritsFound([["plugin-2"]]))
+        #expect(waits.seconds.first == BisectPolicy().delay(beforeRepeat: 1))
     }
 
     @Test func `stops as inconclusive when the site keeps contradicting its own failures`() throws {
@@ -118,7 +146,8 @@ struct UnreliableSiteTests {
         let policy = BisectPolicy()
         let result = try PluginBisector(candidates: BisectFixtures.slugs(10), policy: policy).run(oracle: site)
         #expect(result.conclusion == .inconclusive(partial: []))
-        #expect(result.probes == 1 + policy.inconclusiveRetries)
+        // Both baselines are asked in the first round, so each may use up its retries.
+        #expect(result.probes <= 2 * (1 + policy.inconclusiveRetries))
     }
 
     @Test func `an inconclusive look that clears on retry does not change the answer`() throws {
@@ -160,9 +189,41 @@ struct UnreliableSiteTests {
     @Test func `an error thrown while waiting cancels the bisection`() throws {
         let site = FakeSite(failingSets: [["plugin-1"]])
         site.breakageIsTransient = true
+        // The all-disabled baseline fails too at first: that looks like load, so the repeat waits.
+        site.script = { enabled, earlierLooks in enabled.isEmpty && earlierLooks == 0 ? .broken(transient: true) : nil }
         #expect(throws: LookFailed()) {
             try PluginBisector(candidates: BisectFixtures.slugs(4)).run(oracle: site, wait: { _ in throw LookFailed() })
         }
-        #expect(site.looks.count == 1)
+        #expect(site.looks.count == 2)
+    }
+}
+
+/// A full PHP-FPM pool answers slowly or not at all, whatever the plugins: "can't tell", never broken.
+struct OverloadedServerTests {
+    @Test func `a plugin that hangs the site is found: the control look without plugins answers at once`() throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-13"]])
+        site.script = { enabled, _ in enabled.contains("plugin-13") ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0])).run(oracle: site)
+        #expect(result.conclusion == .culpritsFound([["plugin-13"]]))
+        #expect(result.steps.contains { $0.note.hasPrefix("control:") && $0.answer == .healthy })
+    }
+
+    @Test(arguments: [1, 3])
+    func `a server too busy to answer anyone is never taken for a broken plugin set`(width: Int) throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-4"]])
+        // After the baselines the pool is full: every look is slow, the bare site's too.
+        site.script = { _, _ in site.looks.count > 2 ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0], parallelLooks: width)).run(oracle: site)
+        #expect(result.conclusion == .inconclusive(partial: []), "\(result.conclusion)")
+    }
+
+    @Test func `a pool that clears after a while lets the search finish with the right culprit`() throws {
+        let names = BisectFixtures.slugs(20)
+        let site = FakeSite(failingSets: [["plugin-4"]])
+        site.script = { _, _ in (3...6).contains(site.looks.count) ? .overloaded : nil }
+        let result = try PluginBisector(candidates: names, policy: BisectPolicy(retryDelays: [0])).run(oracle: site)
+        #expect(result.conclusion == .culpritsFound([["plugin-4"]]))
     }
 }

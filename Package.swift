@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SHA-256 and HMAC (host key fingerprints, signed bisect looks) from a maintained library.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C libraries, each behind a small Swift wrapper target.
@@ -37,6 +39,7 @@ let package = Package(
             dependencies: [
                 "CSystemShims",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(name: "wprescue-logbench", dependencies: ["WPRescueKit"]),
 
         // Sites reached over SSH: libssh2 behind a SiteFileSystem.
-        .target(name: "WPRescueSFTP", dependencies: ["CLibSSH2", "WPRescueKit"]),
+        .target(name: "WPRescueSFTP", dependencies: ["CLibSSH2", "WPRescueKit", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wprescue-sftpbench", dependencies: ["WPRescueSFTP"], path: "Sources/wprescue-sftpbench"),
 
         // Shared by the test targets: fixture sites, tree snapshots, running the built CLI.

@@ -70,19 +70,16 @@ struct BisectCommand: SiteCommand {
         options.settle = timing.settle
         options.policy = timing.policy
         options.command = CommandContext.commandLine
-        options.chooseToDisable = { set in (try? chooseToDisable(set, console: console)) ?? set }
+        let terminal = context.terminal
+        options.chooseToDisable = { set in chooseToDisable(set, console: console, terminal: terminal) }
         let bisection = SiteBisection(site: site, prober: probe.prober(), urls: urls, options: options)
         let candidates = try bisection.candidates()
         guard !candidates.isEmpty else { throw SiteBisection.Failure.noCandidates }
-        // First guesses: plugins named in fatal errors of the last 24 hours, then recently changed ones.
-        var suspects = SiteLogs.pluginsInRecentFatals(of: site, since: Date().addingTimeInterval(-24 * 3600))
-        suspects += SiteBisection.recentlyChanged(candidates).filter { !suspects.contains($0) }
+        // First guesses: plugins named in recent fatal errors, then recently changed ones.
+        let suspects = BisectPlugins.suspects(site: site, candidates: candidates, now: Date())
         console.line("Bisecting \(candidates.count) plugins against \(urls.joined(separator: ", "))\(suspects.isEmpty ? "" : "; trying first: \(suspects.joined(separator: ", "))").")
         if global.dryRun {
-            let how = method == .move || SiteBisection.headerImpossible(for: candidates) != nil
-                ? "move plugins in and out of wp-content/\(Quarantine.folderName) while probing"
-                : "write a temporary must-use plugin that hides plugins from its own signed requests only, then move the culprits"
-            console.line("Dry run: would \(how); nothing was changed.")
+            console.line(BisectPlugins.dryRunDescription(method: method, candidates: candidates))
             return
         }
         let outcome: SiteBisection.Outcome
@@ -98,14 +95,13 @@ struct BisectCommand: SiteCommand {
 
     /// A plugin alone is disabled. For plugins that only break the site together, the
     /// person at the terminal may keep one of them; otherwise (or with --yes) all are disabled.
-    private func chooseToDisable(_ set: [String], console: Console) throws -> [String] {
-        guard set.count > 1, !global.yes, isatty(STDIN_FILENO) != 0, !console.isJSON else { return set }
+    private func chooseToDisable(_ set: [String], console: Console, terminal: Terminal) -> [String] {
+        guard set.count > 1, !global.yes, terminal.isInteractive, !console.isJSON else { return set }
         console.line("These plugins break the site only together: \(set.joined(separator: ", ")). Which one should stay enabled?")
         for (index, slug) in set.enumerated() { console.line("  \(index + 1)) keep \(slug), disable the others") }
         console.line("  \(set.count + 1)) disable all of them (default)")
-        FileHandle.standardError.write(Data("Choice [\(set.count + 1)]: ".utf8))
-        guard let answer = readLine(), let choice = Int(answer.trimmingCharacters(in: .whitespaces)),
-              (1...set.count).contains(choice) else { return set }
+        guard let choice = terminal.choose(count: set.count + 1, defaultChoice: set.count + 1, prompt: "Choice [\(set.count + 1)]: "),
+              choice <= set.count else { return set }
         return set.enumerated().filter { $0.offset != choice - 1 }.map(\.element)
     }
 

@@ -97,7 +97,7 @@ public struct SiteBisection {
     /// when that singles out a few: if most changed together (a fresh install, a restore),
     /// recency says nothing.
     public static func recentlyChanged(_ candidates: [Extension], now: Date = Date()) -> [String] {
-        let recent = candidates.filter { now.timeIntervalSince($0.modified) < 48 * 3600 }
+        let recent = candidates.filter { RecentWindow.isRecentChange($0.modified, now: now) }
         guard recent.count <= max(1, candidates.count / 4) else { return [] }
         return recent.sorted { $0.modified > $1.modified }.prefix(5).map(\.slug)
     }

@@ -55,7 +55,7 @@ extension SitePlaybookTools {
             + (suspects.isEmpty ? "." : "; trying first: \(suspects.joined(separator: ", ")).")]
         progress(evidence[0])
         if options.dryRun {
-            evidence.append("Dry run: would move plugins in and out of \(Quarantine.folderName) while probing; nothing was changed.")
+            evidence.append(BisectPlugins.dryRunDescription(method: bisectOptions.method, candidates: candidates))
             return PlaybookStepResult(outcome: "skipped", evidence: evidence, values: values)
         }
         let outcome = try bisection.run(suspects: suspects) { [progress] look in

@@ -12,6 +12,14 @@ public enum BisectPlugins {
         return suspects
     }
 
+    /// What a bisection would do, for a dry run: the method `method` resolves to for these candidates.
+    public static func dryRunDescription(method: SiteBisection.Method, candidates: [Extension]) -> String {
+        let how = method == .move || SiteBisection.headerImpossible(for: candidates) != nil
+            ? "move plugins in and out of wp-content/\(Quarantine.folderName) while probing"
+            : "write a temporary must-use plugin that hides plugins from its own signed requests only, then move the culprits"
+        return "Dry run: would \(how); nothing was changed."
+    }
+
     /// One line for a cause: `akismet breaks the site`, or the sets that break it only together.
     public static func causeSummary(_ sets: [[String]]) -> String {
         let names = sets.map { $0.joined(separator: " + ") }.joined(separator: "; ")

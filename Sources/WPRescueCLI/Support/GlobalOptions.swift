@@ -27,6 +27,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("known_hosts file to check the server's key against (default ~/.ssh/known_hosts).", valueName: "file"))
     var knownHosts: String?
 
+    @Option(name: .long, help: ArgumentHelp("CA certificate(s) that vouch for a remote database server's TLS certificate (a database reached directly, not through SSH).", valueName: "file"))
+    var dbSslCa: String?
+
     @Flag(name: .long, help: "Trust and record the host key of a server not yet in known_hosts (never a changed key).")
     var acceptNewHostKey = false
 }

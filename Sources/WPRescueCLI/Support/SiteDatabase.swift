@@ -12,7 +12,8 @@ import WPRescueSFTP
 enum SiteDatabase {
     /// Opens the connector for `site`: tunnelled for an SFTP site unless `direct`.
     static func connector(_ context: CommandContext, site: Site, queryTimeoutSeconds: Int, direct: Bool = false) -> MariaDBConnector {
-        MariaDBConnector(queryTimeoutSeconds: queryTimeoutSeconds, tunnels: direct ? nil : context.databaseTunnels(for: site))
+        MariaDBConnector(queryTimeoutSeconds: queryTimeoutSeconds, tunnels: direct ? nil : context.databaseTunnels(for: site),
+                         tlsCertificateAuthority: context.global.dbSslCa)
     }
 
     /// Opens the tunnel to `credentials`' database before anything connects, so an SSH server that

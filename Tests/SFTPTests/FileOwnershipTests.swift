@@ -116,6 +116,24 @@ struct FileOwnershipTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: server.scratchRoot) == ["wp-config.php"])
     }
 
+    @Test func `over SFTP the debug log goes above the web root when the site's owner owns that folder`() throws {
+        let server = try TestSSHServer()
+        let state = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let root = server.scratchRoot + "/public_html"
+        for folder in [root, root + "/wp-content", root + "/wp-content/plugins"] {
+            mkdir(folder, 0o755)
+            chown(folder, try Self.testUser(), gid_t(try Self.testUser()))
+        }
+        try server.createFile(root + "/wp-settings.php", contents: Data("<?php\n".utf8))
+        try server.createFile(root + "/wp-load.php", contents: Data("<?php\n".utf8))
+        try server.createFile(root + "/wp-config.php", contents: Self.config, mode: 0o640)
+        let site = try Site.open(path: root, fileSystem: try server.connect(), identityPrefix: "sftp://test",
+                                 environment: ["WPRESCUE_STATE_DIR": state])
+        // The hosting account's home (here the scratch folder) belongs to the site's owner, like ~ on shared hosting.
+        #expect(try DebugLogLocation.preferred(for: site) == server.scratchRoot + "/wordpress-debug.log")
+    }
+
     // MARK: - Helpers
 
     static func testUser() throws -> uid_t {

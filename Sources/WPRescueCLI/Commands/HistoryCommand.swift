@@ -33,7 +33,12 @@ struct HistoryCommand: SiteCommand {
         if operations.contains(where: { $0.status == .interrupted }) {
             console.line("An interrupted operation stopped partway; `wprescue undo` reverts exactly the steps that happened.")
         }
-        try console.emit(json: ["site": AnyEncodable(site.identity), "operations": AnyEncodable(Array(operations))])
+        let damaged = try site.journal.damagedLines()
+        if !damaged.isEmpty {
+            console.note("wprescue: warning: \(damaged.count) line(s) of \(site.journal.state.journalFile) cannot be read (\(damaged.prefix(5).map(String.init).joined(separator: ", "))): a crash or a full disk cut them short; history and undo use the rest.")
+        }
+        try console.emit(json: ["site": AnyEncodable(site.identity), "operations": AnyEncodable(Array(operations)),
+                                "damagedLines": AnyEncodable(damaged)])
     }
 }
 

@@ -115,8 +115,42 @@ struct JournalTests {
         handle.write(Data("{\"event\":\"begin\",\"operat".utf8))
         try handle.close()
         #expect(try site.journal.history().count == 1)
+        #expect(try site.journal.damagedLines() == [5])
+        // The torn line does not swallow the next record.
+        try site.journal.apply(ChangePlan(command: "b", summary: "second", changes: [.createDirectory(path: fixture.path("made"))]))
+        #expect(try site.journal.history().map(\.summary) == ["first", "second"])
+        try site.journal.undo()
         try site.journal.undo()
         #expect(fixture.exists("wp-content/plugins/hello.php"))
+        #expect(!fixture.exists("made"))
+        #expect(try site.journal.damagedLines() == [5])
+    }
+
+    @Test func `a state folder someone else could have planted is refused`() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("planted-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: base + "/sites", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let environment = ["WPRESCUE_STATE_DIR": base]
+
+        chmod(base + "/sites", 0o777)
+        #expect(throws: JournalError.stateDirectoryUntrusted(path: base + "/sites", reason: "others may write in it (mode 777)")) {
+            try SiteStateDirectory(siteIdentity: "local:/var/www/html", environment: environment)
+        }
+        chmod(base + "/sites", 0o700)
+        if geteuid() == 0 {
+            chown(base + "/sites", 33, 33)
+            #expect(throws: JournalError.stateDirectoryUntrusted(path: base + "/sites", reason: "it belongs to user 33, not to you (0)")) {
+                try SiteStateDirectory(siteIdentity: "local:/var/www/html", environment: environment)
+            }
+            chown(base + "/sites", 0, 0)
+        }
+        // A link in place of the site's folder, pointing at a journal someone prepared.
+        let name = SiteStateDirectory.folderName(for: "local:/var/www/html")
+        try FileManager.default.createDirectory(atPath: base + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: base + "/sites/" + name, withDestinationPath: base + "/elsewhere")
+        #expect(throws: JournalError.stateDirectoryUntrusted(path: base + "/sites/" + name, reason: "it is not a folder (a link, say)")) {
+            try SiteStateDirectory(siteIdentity: "local:/var/www/html", environment: environment)
+        }
     }
 
     @Test func `a second wprescue on the same site is turned away`() throws {

@@ -52,43 +52,47 @@ public final class SFTPFileSystem: SiteFileSystem {
 
     // MARK: - SiteFileSystem
 
-    public func status(_ path: String) throws -> FileStatus? {
-        do {
-            return Self.fileStatus(try channel.attributes(path, followLinks: false))
-        } catch let error as SFTPError where error.status == .noSuchFile || error.status == .noSuchPath {
-            return nil
-        } catch let error as SFTPError {
-            throw error.fileAccessError
-        }
-    }
-
-    public func list(_ path: String) throws -> [DirectoryEntry] {
-        let directory: SFTPFileHandle
-        do {
-            directory = try channel.openDirectory(path)
-        } catch let error as SFTPError {
-            // OpenSSH answers ENOTDIR as "no such file".
-            if error.status == .noSuchFile, let existing = try status(path), existing.kind != .directory {
-                throw FileAccessError.notADirectory(path: path)
-            }
-            throw error.fileAccessError
-        }
+    public func status(_ path: String) throws(FileAccessError) -> FileStatus? {
         return try mapping {
-            var entries: [DirectoryEntry] = []
-            while let (name, attributes) = try directory.nextEntry() {
-                if name == "." || name == ".." { continue }
-                entries.append(DirectoryEntry(name: name, status: Self.fileStatus(attributes)))
+            do {
+                return Self.fileStatus(try channel.attributes(path, followLinks: false))
+            } catch let error as SFTPError where error.status == .noSuchFile || error.status == .noSuchPath {
+                return nil
+            } catch let error as SFTPError {
+                throw error.fileAccessError
             }
-            try directory.close(operation: "list")
-            return entries
         }
     }
 
-    public func read(_ path: String, limit: Int) throws -> Data {
+    public func list(_ path: String) throws(FileAccessError) -> [DirectoryEntry] {
+        return try mapping {
+            let directory: SFTPFileHandle
+            do {
+                directory = try channel.openDirectory(path)
+            } catch let error as SFTPError {
+                // OpenSSH answers ENOTDIR as "no such file".
+                if error.status == .noSuchFile, let existing = try status(path), existing.kind != .directory {
+                    throw FileAccessError.notADirectory(path: path)
+                }
+                throw error.fileAccessError
+            }
+            return try mapping {
+                var entries: [DirectoryEntry] = []
+                while let (name, attributes) = try directory.nextEntry() {
+                    if name == "." || name == ".." { continue }
+                    entries.append(DirectoryEntry(name: name, status: Self.fileStatus(attributes)))
+                }
+                try directory.close(operation: "list")
+                return entries
+            }
+        }
+    }
+
+    public func read(_ path: String, limit: Int) throws(FileAccessError) -> Data {
         try read(path, offset: 0, length: limit)
     }
 
-    public func read(_ path: String, offset: UInt64, length: Int) throws -> Data {
+    public func read(_ path: String, offset: UInt64, length: Int) throws(FileAccessError) -> Data {
         try mapping {
             let file = try channel.openFile(path, flags: LIBSSH2_FXF_READ, mode: 0, operation: "read")
             let attributes = try file.attributes(operation: "read")
@@ -124,7 +128,7 @@ public final class SFTPFileSystem: SiteFileSystem {
         return min(readChunk, remaining, max(remaining / readAheadFactor, pipelineFloor))
     }
 
-    public func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws {
+    public func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws(FileAccessError) {
         try mapping {
             let existing = try status(path)
             switch existing?.kind {
@@ -256,70 +260,78 @@ public final class SFTPFileSystem: SiteFileSystem {
         }
     }
 
-    public func move(_ source: String, to destination: String) throws {
-        do {
-            try channel.rename(source, to: destination)
-        } catch let error as SFTPError {
-            switch error.status {
-            case .noSuchFile, .noSuchPath:
-                if try status(source) == nil { throw FileAccessError.notFound(path: source) }
-                throw FileAccessError.notFound(path: destination)
-            case .failure, .fileAlreadyExists:
-                if try status(destination) != nil { throw FileAccessError.alreadyExists(path: destination) }
-                throw error.fileAccessError
-            default:
-                throw error.fileAccessError
-            }
-        }
-    }
-
-    public func createDirectory(_ path: String, mode: UInt16) throws {
-        do {
-            try channel.makeDirectory(path, mode: Int(mode))
-        } catch let error as SFTPError {
-            switch error.status {
-            case .failure, .fileAlreadyExists:
-                if try status(path) != nil { throw FileAccessError.alreadyExists(path: path) }
-            case .noSuchFile, .noSuchPath:
-                if let parent = try status(SitePath.parent(path)), parent.kind != .directory { throw FileAccessError.notADirectory(path: path) }
-            default:
-                break
-            }
-            throw error.fileAccessError
-        }
-    }
-
-    public func removeFile(_ path: String) throws {
-        do {
-            try channel.unlink(path)
-        } catch let error as SFTPError {
-            if error.status == .failure || error.status == .permissionDenied, try status(path)?.kind == .directory {
-                throw FileAccessError.isADirectory(path: path)
-            }
-            throw error.fileAccessError
-        }
-    }
-
-    public func removeDirectory(_ path: String) throws {
-        do {
-            try channel.removeDirectory(path)
-        } catch let error as SFTPError {
-            switch error.status {
-            case .failure:
-                if let existing = try status(path) {
-                    if existing.kind != .directory { throw FileAccessError.notADirectory(path: path) }
-                    if try !list(path).isEmpty { throw FileAccessError.directoryNotEmpty(path: path) }
+    public func move(_ source: String, to destination: String) throws(FileAccessError) {
+        try mapping {
+            do {
+                try channel.rename(source, to: destination)
+            } catch let error as SFTPError {
+                switch error.status {
+                case .noSuchFile, .noSuchPath:
+                    if try status(source) == nil { throw FileAccessError.notFound(path: source) }
+                    throw FileAccessError.notFound(path: destination)
+                case .failure, .fileAlreadyExists:
+                    if try status(destination) != nil { throw FileAccessError.alreadyExists(path: destination) }
+                    throw error.fileAccessError
+                default:
+                    throw error.fileAccessError
                 }
-            case .noSuchFile, .noSuchPath:
-                if let existing = try status(path), existing.kind != .directory { throw FileAccessError.notADirectory(path: path) }
-            default:
-                break
             }
-            throw error.fileAccessError
         }
     }
 
-    public func setPermissions(_ path: String, _ mode: UInt16) throws {
+    public func createDirectory(_ path: String, mode: UInt16) throws(FileAccessError) {
+        try mapping {
+            do {
+                try channel.makeDirectory(path, mode: Int(mode))
+            } catch let error as SFTPError {
+                switch error.status {
+                case .failure, .fileAlreadyExists:
+                    if try status(path) != nil { throw FileAccessError.alreadyExists(path: path) }
+                case .noSuchFile, .noSuchPath:
+                    if let parent = try status(SitePath.parent(path)), parent.kind != .directory { throw FileAccessError.notADirectory(path: path) }
+                default:
+                    break
+                }
+                throw error.fileAccessError
+            }
+        }
+    }
+
+    public func removeFile(_ path: String) throws(FileAccessError) {
+        try mapping {
+            do {
+                try channel.unlink(path)
+            } catch let error as SFTPError {
+                if error.status == .failure || error.status == .permissionDenied, try status(path)?.kind == .directory {
+                    throw FileAccessError.isADirectory(path: path)
+                }
+                throw error.fileAccessError
+            }
+        }
+    }
+
+    public func removeDirectory(_ path: String) throws(FileAccessError) {
+        try mapping {
+            do {
+                try channel.removeDirectory(path)
+            } catch let error as SFTPError {
+                switch error.status {
+                case .failure:
+                    if let existing = try status(path) {
+                        if existing.kind != .directory { throw FileAccessError.notADirectory(path: path) }
+                        if try !list(path).isEmpty { throw FileAccessError.directoryNotEmpty(path: path) }
+                    }
+                case .noSuchFile, .noSuchPath:
+                    if let existing = try status(path), existing.kind != .directory { throw FileAccessError.notADirectory(path: path) }
+                default:
+                    break
+                }
+                throw error.fileAccessError
+            }
+        }
+    }
+
+    public func setPermissions(_ path: String, _ mode: UInt16) throws(FileAccessError) {
         if try status(path)?.kind == .symbolicLink { throw FileAccessError.symbolicLink(path: path) }
         var attributes = LIBSSH2_SFTP_ATTRIBUTES()
         attributes.flags = UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS)
@@ -327,7 +339,7 @@ public final class SFTPFileSystem: SiteFileSystem {
         try mapping { try channel.setAttributes(path, attributes) }
     }
 
-    public func canonicalPath(_ path: String) throws -> String {
+    public func canonicalPath(_ path: String) throws(FileAccessError) -> String {
         let resolved = try mapping { try channel.realPath(path) }
         // Some servers resolve names that do not exist; the local answer for those is "not found".
         guard try status(resolved) != nil else { throw FileAccessError.notFound(path: path) }
@@ -336,8 +348,17 @@ public final class SFTPFileSystem: SiteFileSystem {
 
     // MARK: - Helpers
 
-    private func mapping<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as SFTPError { throw error.fileAccessError }
+    /// Every failure as the `FileAccessError` the protocol promises.
+    private func mapping<T>(_ body: () throws -> T) throws(FileAccessError) -> T {
+        do { return try body() } catch { throw Self.fileAccessError(error) }
+    }
+
+    static func fileAccessError(_ error: any Error) -> FileAccessError {
+        switch error {
+        case let error as FileAccessError: return error
+        case let error as SFTPError: return error.fileAccessError
+        default: return .failed(path: "", operation: "reach the server", detail: error.localizedDescription)
+        }
     }
 
     static func fileStatus(_ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> FileStatus {

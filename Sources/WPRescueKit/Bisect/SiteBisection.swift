@@ -140,7 +140,7 @@ public struct SiteBisection {
                 try hiding.install()
                 moving.use(try hiding.readSettings(), fallback: options.settle)
                 if method == .automatic { method = .header }
-            } catch let error as FileAccessError {
+            } catch let error where FileAccessError(unwrapping: error) != nil {
                 if method == .header || themeIncluded { throw error }
                 if method == .automatic { methodNote = "moving plugins: the must-use folder is not writable (\(error.localizedDescription))" }
                 method = .move

@@ -15,7 +15,7 @@ public final class LocalFileSystem: SiteFileSystem {
 
     public var locationDescription: String { "local" }
 
-    public func status(_ path: String) throws -> FileStatus? {
+    public func status(_ path: String) throws(FileAccessError) -> FileStatus? {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -24,7 +24,7 @@ public final class LocalFileSystem: SiteFileSystem {
         return Self.fileStatus(info)
     }
 
-    public func list(_ path: String) throws -> [DirectoryEntry] {
+    public func list(_ path: String) throws(FileAccessError) -> [DirectoryEntry] {
         guard let directory = opendir(path) else { throw Self.error(errno, path: path, operation: "list") }
         defer { closedir(directory) }
         var entries: [DirectoryEntry] = []
@@ -41,11 +41,11 @@ public final class LocalFileSystem: SiteFileSystem {
         return entries
     }
 
-    public func read(_ path: String, limit: Int) throws -> Data {
+    public func read(_ path: String, limit: Int) throws(FileAccessError) -> Data {
         try read(path, offset: 0, length: limit)
     }
 
-    public func read(_ path: String, offset: UInt64, length: Int) throws -> Data {
+    public func read(_ path: String, offset: UInt64, length: Int) throws(FileAccessError) -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Self.error(errno, path: path, operation: "read") }
         defer { close(descriptor) }
@@ -69,7 +69,7 @@ public final class LocalFileSystem: SiteFileSystem {
         return result
     }
 
-    public func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws {
+    public func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws(FileAccessError) {
         let folder = try FolderHandle(holding: path)
         var existing = stat()
         let replacing = fstatat(folder.descriptor, folder.name, &existing, AT_SYMLINK_NOFOLLOW) == 0
@@ -114,7 +114,7 @@ public final class LocalFileSystem: SiteFileSystem {
         folder.synchronize()
     }
 
-    public func move(_ source: String, to destination: String) throws {
+    public func move(_ source: String, to destination: String) throws(FileAccessError) {
         let from = try FolderHandle(holding: source), to = try FolderHandle(holding: destination)
         // Refuse atomically to replace anything; plain rename(2) would replace a file or an empty folder.
         var result = wprescue_renameat_noreplace(from.descriptor, from.name, to.descriptor, to.name)
@@ -134,7 +134,7 @@ public final class LocalFileSystem: SiteFileSystem {
         to.synchronize()
     }
 
-    public func createDirectory(_ path: String, mode: UInt16) throws {
+    public func createDirectory(_ path: String, mode: UInt16) throws(FileAccessError) {
         let folder = try FolderHandle(holding: path)
         guard mkdirat(folder.descriptor, folder.name, mode_t(mode)) == 0 else { throw Self.error(errno, path: path, operation: "create the folder") }
         if geteuid() == 0 {
@@ -151,7 +151,7 @@ public final class LocalFileSystem: SiteFileSystem {
         folder.synchronize()
     }
 
-    public func removeFile(_ path: String) throws {
+    public func removeFile(_ path: String) throws(FileAccessError) {
         let folder = try FolderHandle(holding: path)
         var info = stat()
         if fstatat(folder.descriptor, folder.name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
@@ -161,13 +161,13 @@ public final class LocalFileSystem: SiteFileSystem {
         folder.synchronize()
     }
 
-    public func removeDirectory(_ path: String) throws {
+    public func removeDirectory(_ path: String) throws(FileAccessError) {
         let folder = try FolderHandle(holding: path)
         guard unlinkat(folder.descriptor, folder.name, AT_REMOVEDIR) == 0 else { throw Self.error(errno, path: path, operation: "remove the folder") }
         folder.synchronize()
     }
 
-    public func setPermissions(_ path: String, _ mode: UInt16) throws {
+    public func setPermissions(_ path: String, _ mode: UInt16) throws(FileAccessError) {
         let folder = try FolderHandle(holding: path)
         let descriptor = openat(folder.descriptor, folder.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw Self.error(errno, path: path, operation: "set the mode of") }
@@ -175,7 +175,7 @@ public final class LocalFileSystem: SiteFileSystem {
         guard fchmod(descriptor, mode_t(mode)) == 0 else { throw Self.error(errno, path: path, operation: "set the mode of") }
     }
 
-    public func canonicalPath(_ path: String) throws -> String {
+    public func canonicalPath(_ path: String) throws(FileAccessError) -> String {
         guard let resolved = realpath(path, nil) else { throw Self.error(errno, path: path, operation: "resolve") }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -223,18 +223,20 @@ public final class LocalFileSystem: SiteFileSystem {
         FileOwnerID(UInt32(id), name: getgrgid(id).map { String(cString: $0.pointee.gr_name) })
     }
 
-    private static func writeAll(_ contents: Data, to descriptor: Int32, path: String) throws {
-        try contents.withUnsafeBytes { raw in
+    private static func writeAll(_ contents: Data, to descriptor: Int32, path: String) throws(FileAccessError) {
+        let failure: Int32? = contents.withUnsafeBytes { raw in
             var written = 0
             while written < raw.count {
                 let count = write(descriptor, raw.baseAddress! + written, raw.count - written)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw Self.error(errno, path: path, operation: "write")
+                    return errno
                 }
                 written += count
             }
+            return nil
         }
+        if let failure { throw Self.error(failure, path: path, operation: "write") }
     }
 
     private static func fileStatus(_ info: stat) -> FileStatus {
@@ -275,7 +277,7 @@ private final class FolderHandle {
     /// The last component of the path, inside this folder.
     let name: String
 
-    init(holding path: String) throws {
+    init(holding path: String) throws(FileAccessError) {
         let absolute = path.hasPrefix("/") ? path : SitePath.join(FileManager.default.currentDirectoryPath, path)
         let name = SitePath.name(absolute)
         guard !name.isEmpty, name != "/", name != ".", name != ".." else {
@@ -298,7 +300,7 @@ private final class FolderHandle {
     private static let flags = wprescue_open_path_flag() | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
     private static let maximumLinks = 40
 
-    private static func openFolder(_ path: String, reporting original: String) throws -> Int32 {
+    private static func openFolder(_ path: String, reporting original: String) throws(FileAccessError) -> Int32 {
         var current = open("/", flags)
         guard current >= 0 else { throw LocalFileSystem.error(errno, path: original, operation: "open") }
         var pending = path.split(separator: "/").map(String.init)

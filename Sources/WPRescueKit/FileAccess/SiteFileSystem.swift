@@ -10,16 +10,16 @@ public protocol SiteFileSystem: AnyObject {
     var locationDescription: String { get }
 
     /// The entry at `path`, or nil when nothing is there. Symbolic links are not followed.
-    func status(_ path: String) throws -> FileStatus?
+    func status(_ path: String) throws(FileAccessError) -> FileStatus?
 
     /// The entries of a directory, without `.` and `..`, in no particular order.
-    func list(_ path: String) throws -> [DirectoryEntry]
+    func list(_ path: String) throws(FileAccessError) -> [DirectoryEntry]
 
     /// At most `limit` bytes from the start of a file.
-    func read(_ path: String, limit: Int) throws -> Data
+    func read(_ path: String, limit: Int) throws(FileAccessError) -> Data
 
     /// `length` bytes starting at `offset` (fewer at the end of the file).
-    func read(_ path: String, offset: UInt64, length: Int) throws -> Data
+    func read(_ path: String, offset: UInt64, length: Int) throws(FileAccessError) -> Data
 
     /// Replaces (or creates) a file so that readers see either the old or the new
     /// contents, never a mix: temp file in the same folder (`SitePath.temporarySibling(of:)`,
@@ -28,24 +28,24 @@ public protocol SiteFileSystem: AnyObject {
     /// (and access list, locally) where the account may set them, and `warningHandler` hears
     /// of each one it could not keep; a new file gets `newFileMode` and the folder's owner.
     /// A symbolic link at `path` is refused, never replaced by a file or written through.
-    func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws
+    func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws(FileAccessError)
 
     /// Moves an entry; throws `.alreadyExists` rather than replace anything at `destination`.
-    func move(_ source: String, to destination: String) throws
+    func move(_ source: String, to destination: String) throws(FileAccessError)
 
-    func createDirectory(_ path: String, mode: UInt16) throws
+    func createDirectory(_ path: String, mode: UInt16) throws(FileAccessError)
 
     /// Removes a file (not a directory).
-    func removeFile(_ path: String) throws
+    func removeFile(_ path: String) throws(FileAccessError)
 
     /// Removes an empty directory.
-    func removeDirectory(_ path: String) throws
+    func removeDirectory(_ path: String) throws(FileAccessError)
 
     /// Sets the permission bits of a file (never through a symbolic link).
-    func setPermissions(_ path: String, _ mode: UInt16) throws
+    func setPermissions(_ path: String, _ mode: UInt16) throws(FileAccessError)
 
     /// Resolves symbolic links and `..` in an existing path.
-    func canonicalPath(_ path: String) throws -> String
+    func canonicalPath(_ path: String) throws(FileAccessError) -> String
 
     /// Hears of what a write could not keep (owner, group, mode, access list): the write
     /// happened, but the site may no longer be able to read the file.
@@ -54,17 +54,17 @@ public protocol SiteFileSystem: AnyObject {
 
 public extension SiteFileSystem {
     /// Reads a whole file of at most `limit` bytes; larger files are refused, not truncated.
-    func readWhole(_ path: String, limit: Int = 8 << 20) throws -> Data {
+    func readWhole(_ path: String, limit: Int = 8 << 20) throws(FileAccessError) -> Data {
         let data = try read(path, limit: limit + 1)
         guard data.count <= limit else { throw FileAccessError.tooLarge(path: path, limit: limit) }
         return data
     }
 
-    func exists(_ path: String) throws -> Bool { try status(path) != nil }
+    func exists(_ path: String) throws(FileAccessError) -> Bool { try status(path) != nil }
 
-    func isDirectory(_ path: String) throws -> Bool { try status(path)?.kind == .directory }
+    func isDirectory(_ path: String) throws(FileAccessError) -> Bool { try status(path)?.kind == .directory }
 
-    func isFile(_ path: String) throws -> Bool { try status(path)?.kind == .file }
+    func isFile(_ path: String) throws(FileAccessError) -> Bool { try status(path)?.kind == .file }
 }
 
 public struct FileStatus: Equatable, Sendable {

@@ -33,35 +33,53 @@ public final class Journal {
         try SiteLock(state: state, site: siteLockFolder.map { OnSiteLock.Location(fileSystem: fileSystem, folder: $0) })
     }
 
+    /// The journal's one error type at its boundary: what the file system said stays whole, as
+    /// `.fileAccess`, so callers can still tell a lost connection from a refused write.
+    static func typed<T>(_ body: () throws -> T) throws(JournalError) -> T {
+        do {
+            return try body()
+        } catch let error as JournalError {
+            throw error
+        } catch let error as FileAccessError {
+            throw .fileAccess(error)
+        } catch {
+            throw .journalUnwritable(path: "the journal", detail: error.localizedDescription)
+        }
+    }
+
     // MARK: - Applying
 
     /// Carries out a plan step by step. When a step fails, the steps already done are put
     /// back and the original error is rethrown, so a failed command leaves the site as it was.
     /// Returns the operation's id.
     @discardableResult
-    public func apply(_ plan: ChangePlan) throws -> String {
-        let operation = try begin(command: plan.command, summary: plan.summary)
-        do {
-            for change in plan.changes { try operation.apply(change) }
-        } catch {
-            try operation.rollBack(after: error)
-            throw error
+    public func apply(_ plan: ChangePlan) throws(JournalError) -> String {
+        return try Journal.typed {
+            let operation = try begin(command: plan.command, summary: plan.summary)
+            do {
+                for change in plan.changes { try operation.apply(change) }
+            } catch {
+                try operation.rollBack(after: error)
+                throw error
+            }
+            try operation.finish()
+            return operation.id
         }
-        try operation.finish()
-        return operation.id
     }
 
     /// Starts an operation whose steps are decided as it goes (a bisection, a rescue).
     /// The site stays locked until the operation finishes or is released.
-    public func begin(command: String, summary: String) throws -> JournalOperationWriter {
-        let lock = try lockSite()
-        try recoverInterruptedWrites()
-        let taken = Set(try readOperations().map(\.id))
-        var id = Self.newOperationID(at: clock())
-        while taken.contains(id) { id = Self.newOperationID(at: clock()) }
-        try append(JournalRecord(event: .begin, operation: id, time: clock(), command: command,
-                                 summary: summary, site: state.siteIdentity))
-        return JournalOperationWriter(journal: self, id: id, lock: lock)
+    public func begin(command: String, summary: String) throws(JournalError) -> JournalOperationWriter {
+        return try Journal.typed {
+            let lock = try lockSite()
+            try recoverInterruptedWrites()
+            let taken = Set(try readOperations().map(\.id))
+            var id = Self.newOperationID(at: clock())
+            while taken.contains(id) { id = Self.newOperationID(at: clock()) }
+            try append(JournalRecord(event: .begin, operation: id, time: clock(), command: command,
+                                     summary: summary, site: state.siteIdentity))
+            return JournalOperationWriter(journal: self, id: id, lock: lock)
+        }
     }
 
     /// Backs up what a step replaces and records the step, before it happens.
@@ -141,25 +159,27 @@ public final class Journal {
 
     /// Reverts one operation (the newest still applied when `id` is nil). Returns what was reverted.
     @discardableResult
-    public func undo(operation id: String? = nil, force: Bool = false) throws -> OperationSummary {
-        let lock = try lockSite()
-        defer { withExtendedLifetime(lock) {} }
-        try recoverInterruptedWrites()
-        let operations = try readOperations()
-        let target: JournalOperation
-        if let id {
-            guard let found = operations.first(where: { $0.id == id }) else { throw JournalError.unknownOperation(id) }
-            target = found
-        } else {
-            guard let latest = operations.last(where: { $0.needsUndo }) else { throw JournalError.nothingToUndo }
-            target = latest
+    public func undo(operation id: String? = nil, force: Bool = false) throws(JournalError) -> OperationSummary {
+        return try Journal.typed {
+            let lock = try lockSite()
+            defer { withExtendedLifetime(lock) {} }
+            try recoverInterruptedWrites()
+            let operations = try readOperations()
+            let target: JournalOperation
+            if let id {
+                guard let found = operations.first(where: { $0.id == id }) else { throw JournalError.unknownOperation(id) }
+                target = found
+            } else {
+                guard let latest = operations.last(where: { $0.needsUndo }) else { throw JournalError.nothingToUndo }
+                target = latest
+            }
+            guard target.needsUndo else { return target.summary }
+            try append(JournalRecord(event: .revertBegin, operation: target.id, time: clock()))
+            try revert(target.steps.reversed().map { ($0.index, $0.change, $0.done) }, operation: target.id, force: force)
+            try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
+            if target.outcome == nil { try finish(operation: target.id, outcome: "interrupted") }
+            return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
         }
-        guard target.needsUndo else { return target.summary }
-        try append(JournalRecord(event: .revertBegin, operation: target.id, time: clock()))
-        try revert(target.steps.reversed().map { ($0.index, $0.change, $0.done) }, operation: target.id, force: force)
-        try append(JournalRecord(event: .revertEnd, operation: target.id, time: clock()))
-        if target.outcome == nil { try finish(operation: target.id, outcome: "interrupted") }
-        return try readOperations().first(where: { $0.id == target.id })?.summary ?? target.summary
     }
 
     /// Where a step's backup of the replaced contents is kept, for messages.
@@ -168,9 +188,11 @@ public final class Journal {
     }
 
     /// What `undo` would revert, newest first, without touching anything.
-    public func pendingUndo(all: Bool) throws -> [OperationSummary] {
-        let pending = try readOperations().filter(\.needsUndo).reversed().map(\.summary)
-        return all ? Array(pending) : Array(pending.prefix(1))
+    public func pendingUndo(all: Bool) throws(JournalError) -> [OperationSummary] {
+        return try Journal.typed {
+            let pending = try readOperations().filter(\.needsUndo).reversed().map(\.summary)
+            return all ? Array(pending) : Array(pending.prefix(1))
+        }
     }
 
     private func revert<S: Sequence>(_ steps: S, operation: String, force: Bool) throws
@@ -273,14 +295,18 @@ public final class Journal {
     // MARK: - Reading
 
     /// Every operation in the journal, oldest first.
-    public func history() throws -> [OperationSummary] {
-        try readOperations().map(\.summary)
+    public func history() throws(JournalError) -> [OperationSummary] {
+        return try Journal.typed {
+            try readOperations().map(\.summary)
+        }
     }
 
     /// Lines of the journal that could not be read (1-based): a record torn by a crash or a
     /// full disk. Undo works from the rest; `history` says so rather than stay silent.
-    public func damagedLines() throws -> [Int] {
-        try readJournal().damaged
+    public func damagedLines() throws(JournalError) -> [Int] {
+        return try Journal.typed {
+            try readJournal().damaged
+        }
     }
 
     func readOperations() throws -> [JournalOperation] {

@@ -2,6 +2,8 @@ import Foundation
 
 /// Failures of the journal itself, or of undoing what it recorded.
 public enum JournalError: Error, Equatable {
+    /// What the site's file system refused or lost, as it said it.
+    case fileAccess(FileAccessError)
     case stateDirectoryUnusable(path: String, detail: String)
     case stateDirectoryUntrusted(path: String, reason: String)
     /// `holder` says who holds the lock on the site itself, when it is not this machine's own lock.
@@ -22,6 +24,8 @@ public enum JournalError: Error, Equatable {
 extension JournalError: LocalizedError {
     public var errorDescription: String? {
         switch self {
+        case .fileAccess(let error):
+            return error.errorDescription
         case .stateDirectoryUnusable(let path, let detail):
             return "Cannot use wprescue's state folder \(path) (\(detail)); set WPRESCUE_STATE_DIR to a writable folder."
         case .stateDirectoryUntrusted(let path, let reason):
@@ -49,6 +53,18 @@ extension JournalError: LocalizedError {
             return "No operation \(id) in this site's journal; `wprescue history` lists them."
         case .rollbackIncomplete(let operation, let original, let rollback):
             return "\(original) Putting back the steps already done also failed (\(rollback)); run `wprescue undo` once the problem is fixed (operation \(operation))."
+        }
+    }
+}
+
+extension FileAccessError {
+    /// The file-system failure behind `error`, whether it came straight from the file system
+    /// or through the journal.
+    public init?(unwrapping error: any Error) {
+        switch error {
+        case let error as FileAccessError: self = error
+        case JournalError.fileAccess(let error): self = error
+        default: return nil
         }
     }
 }

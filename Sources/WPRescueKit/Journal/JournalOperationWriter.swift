@@ -17,7 +17,11 @@ public final class JournalOperationWriter {
 
     public var stepCount: Int { steps.count }
 
-    public func apply(_ change: Change) throws {
+    public func apply(_ change: Change) throws(JournalError) {
+        try Journal.typed { try applyStep(change) }
+    }
+
+    private func applyStep(_ change: Change) throws {
         let index = steps.count
         // Kept as not done until it is, so a step that fails halfway is still rolled back.
         steps.append((index, try journal.recordIntent(change, operation: id, index: index), false))
@@ -25,36 +29,42 @@ public final class JournalOperationWriter {
         steps[index].done = true
     }
 
-    public func apply(_ changes: [Change]) throws {
+    public func apply(_ changes: [Change]) throws(JournalError) {
         for change in changes { try apply(change) }
     }
 
     /// Replaces the one-line summary history shows (known only at the end for a bisection).
-    public func updateSummary(_ summary: String) throws {
-        try journal.setSummary(operation: id, summary: summary)
+    public func updateSummary(_ summary: String) throws(JournalError) {
+        try Journal.typed {
+            try journal.setSummary(operation: id, summary: summary)
+        }
     }
 
     /// Marks the operation complete and releases the site.
-    public func finish() throws {
-        guard !finished else { return }
-        try journal.finish(operation: id, outcome: "completed")
-        finished = true
-        lock = nil
+    public func finish() throws(JournalError) {
+        try Journal.typed {
+            guard !finished else { return }
+            try journal.finish(operation: id, outcome: "completed")
+            finished = true
+            lock = nil
+        }
     }
 
     /// Puts back every step done so far (after `error` stopped the operation) and releases the site.
-    public func rollBack(after error: Error) throws {
-        guard !finished else { return }
-        do {
-            try journal.revertOpen(steps, operation: id)
-            try journal.finish(operation: id, outcome: "rolled-back")
-        } catch let rollbackError {
+    public func rollBack(after error: Error) throws(JournalError) {
+        try Journal.typed {
+            guard !finished else { return }
+            do {
+                try journal.revertOpen(steps, operation: id)
+                try journal.finish(operation: id, outcome: "rolled-back")
+            } catch let rollbackError {
+                finished = true
+                lock = nil
+                throw JournalError.rollbackIncomplete(operation: id, original: error.localizedDescription,
+                                                      rollback: rollbackError.localizedDescription)
+            }
             finished = true
             lock = nil
-            throw JournalError.rollbackIncomplete(operation: id, original: error.localizedDescription,
-                                                  rollback: rollbackError.localizedDescription)
         }
-        finished = true
-        lock = nil
     }
 }

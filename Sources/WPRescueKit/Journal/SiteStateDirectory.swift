@@ -140,10 +140,10 @@ public final class OnSiteLock {
         do {
             try fileSystem.writeAtomically(SitePath.join(scratch, "holder"), contents: Data(me.line.utf8), newFileMode: 0o600)
             for _ in 0..<2 {
-                do {
-                    try fileSystem.move(scratch, to: folder)
+                switch Self.move(scratch, to: folder, on: fileSystem) {
+                case nil:
                     return
-                } catch FileAccessError.alreadyExists {
+                case .alreadyExists?:
                     let holder = Self.holder(in: folder, on: fileSystem)
                     guard let holder, holder.isGoneFromThisMachine else {
                         throw JournalError.siteBusy(site: identity, holder: holder?.description ?? "unknown: \(folder) says nothing readable")
@@ -151,6 +151,8 @@ public final class OnSiteLock {
                     // Its run died: take the lock over.
                     try? fileSystem.removeFile(SitePath.join(folder, "holder"))
                     try? fileSystem.removeDirectory(folder)
+                case let other?:
+                    throw other
                 }
             }
             throw JournalError.siteBusy(site: identity, holder: "another run that took \(folder) at the same moment")
@@ -162,6 +164,16 @@ public final class OnSiteLock {
     }
 
     private static let scratchPrefix = folderName + "-new-"
+
+    /// nil when moved; the failure otherwise.
+    private static func move(_ source: String, to destination: String, on fileSystem: SiteFileSystem) -> FileAccessError? {
+        do {
+            try fileSystem.move(source, to: destination)
+            return nil
+        } catch {
+            return error
+        }
+    }
 
     private static func holder(in folder: String, on fileSystem: SiteFileSystem) -> Holder? {
         let text = (try? fileSystem.readWhole(SitePath.join(folder, "holder"), limit: 4096)).map { String(decoding: $0, as: UTF8.self) }

@@ -41,7 +41,7 @@ struct JournalTests {
             .move(from: fixture.path("wp-content/plugins/akismet"), to: fixture.path("wp-content/q/akismet")),
             .move(from: fixture.path("wp-content/plugins/vanished"), to: fixture.path("wp-content/q/vanished")),
         ])
-        #expect(throws: FileAccessError.notFound(path: fixture.path("wp-content/plugins/vanished"))) {
+        #expect(throws: JournalError.fileAccess(.notFound(path: fixture.path("wp-content/plugins/vanished")))) {
             try site.journal.apply(plan)
         }
         #expect(try TreeSnapshot(of: fixture.root) == before)

@@ -10,24 +10,24 @@ final class InterferingFileSystem: SiteFileSystem {
     private(set) var reads = 0
 
     var locationDescription: String { disk.locationDescription }
-    func status(_ path: String) throws -> FileStatus? { try disk.status(path) }
-    func list(_ path: String) throws -> [DirectoryEntry] { try disk.list(path) }
-    func read(_ path: String, limit: Int) throws -> Data { try disk.read(path, limit: limit) }
-    func read(_ path: String, offset: UInt64, length: Int) throws -> Data {
+    func status(_ path: String) throws(FileAccessError) -> FileStatus? { try disk.status(path) }
+    func list(_ path: String) throws(FileAccessError) -> [DirectoryEntry] { try disk.list(path) }
+    func read(_ path: String, limit: Int) throws(FileAccessError) -> Data { try disk.read(path, limit: limit) }
+    func read(_ path: String, offset: UInt64, length: Int) throws(FileAccessError) -> Data {
         let data = try disk.read(path, offset: offset, length: length)
         reads += 1
-        try afterRead(reads)
+        do { try afterRead(reads) } catch { throw FileAccessError.failed(path: path, operation: "interfere with", detail: "\(error)") }
         return data
     }
-    func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws {
+    func writeAtomically(_ path: String, contents: Data, newFileMode: UInt16) throws(FileAccessError) {
         try disk.writeAtomically(path, contents: contents, newFileMode: newFileMode)
     }
-    func move(_ source: String, to destination: String) throws { try disk.move(source, to: destination) }
-    func createDirectory(_ path: String, mode: UInt16) throws { try disk.createDirectory(path, mode: mode) }
-    func removeFile(_ path: String) throws { try disk.removeFile(path) }
-    func removeDirectory(_ path: String) throws { try disk.removeDirectory(path) }
-    func canonicalPath(_ path: String) throws -> String { try disk.canonicalPath(path) }
-    func setPermissions(_ path: String, _ mode: UInt16) throws { try disk.setPermissions(path, mode) }
+    func move(_ source: String, to destination: String) throws(FileAccessError) { try disk.move(source, to: destination) }
+    func createDirectory(_ path: String, mode: UInt16) throws(FileAccessError) { try disk.createDirectory(path, mode: mode) }
+    func removeFile(_ path: String) throws(FileAccessError) { try disk.removeFile(path) }
+    func removeDirectory(_ path: String) throws(FileAccessError) { try disk.removeDirectory(path) }
+    func canonicalPath(_ path: String) throws(FileAccessError) -> String { try disk.canonicalPath(path) }
+    func setPermissions(_ path: String, _ mode: UInt16) throws(FileAccessError) { try disk.setPermissions(path, mode) }
     var warningHandler: ((FileAccessWarning) -> Void)? {
         get { disk.warningHandler }
         set { disk.warningHandler = newValue }

@@ -58,7 +58,12 @@ extension TestbedSuites {
                 #expect(!(result.standardOutput + result.standardError).contains("wrong-password-set-by-testbed"))
             }
 
-            let undo = try cli.run(site + ["undo", "--all", "--yes"])
+            // The report's undo line works when pasted: the same site and connection options as the run.
+            let markdown = try String(contentsOfFile: report, encoding: .utf8)
+            let undoLine = try #require(markdown.components(separatedBy: "\n").first { $0.hasPrefix("`wprescue ") && $0.contains(" undo --all`") })
+            let pasted = String(undoLine.dropFirst().prefix { $0 != "`" })
+            #expect(pasted.hasPrefix("wprescue " + site.joined(separator: " ") + " undo --all"), "\(pasted)")
+            let undo = try cli.runShell(pasted + " --yes")
             #expect(undo.succeeded || undo.standardError.contains("Nothing to undo"), "\(undo.standardError)")
             let after = try TreeSnapshot(of: testbed.sitePath)
             #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")

@@ -47,6 +47,25 @@ public struct CommandRunner {
                       standardError: String(decoding: error, as: UTF8.self))
     }
 
+    /// A command line as a person pastes it into a shell, `wprescue` being the built executable.
+    public func runShell(_ commandLine: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "wprescue() { \"$WPRESCUE_TEST_EXECUTABLE\" \"$@\"; }; " + commandLine]
+        var environment = self.environment
+        environment["WPRESCUE_TEST_EXECUTABLE"] = Self.executable
+        process.environment = environment
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                      standardError: String(decoding: err, as: UTF8.self))
+    }
+
     public struct Running {
         public let process: Process
         public let standardOutput: Pipe

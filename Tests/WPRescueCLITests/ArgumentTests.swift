@@ -53,3 +53,17 @@ struct ArgumentTests {
         #expect(throws: (any Error).self) { try MaintenanceCommand.Off.parse(["now"]) }
     }
 }
+
+/// Commands wprescue prints for pasting read back unchanged in a POSIX shell.
+struct PasteableCommandTests {
+    @Test(arguments: [
+        ("sftp://deploy@example.com:2222/var/www/html", "sftp://deploy@example.com:2222/var/www/html"),
+        ("/srv/my site", "'/srv/my site'"),
+        ("it's", "'it'\\''s'"),
+        ("$(rm -rf ~)", "'$(rm -rf ~)'"),
+        ("", "''"),
+    ])
+    func `words are quoted only when the shell would change them`(word: String, quoted: String) {
+        #expect(CommandContext.shellQuoted(word) == quoted)
+    }
+}

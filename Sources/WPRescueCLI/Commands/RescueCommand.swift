@@ -61,9 +61,10 @@ struct RescueCommand: SiteCommand {
         console.line(kept.isEmpty ? "Changed: nothing." : "Changed:")
         for action in kept { console.line("  - \(action.description)   (operation \(action.operation))") }
         for step in result.nextSteps { console.line("Next: \(step)") }
-        if !result.actions.isEmpty { console.line("Undo everything with: wprescue undo --all") }
+        let undoAll = context.pasteableCommand(["undo", "--all"])
+        if !result.actions.isEmpty { console.line("Undo everything with: \(undoAll)") }
         if let report {
-            try Data(result.markdown(site: global.site ?? site.identity, urls: urls).utf8).write(to: URL(fileURLWithPath: report))
+            try Data(result.markdown(site: global.site ?? site.identity, urls: urls, undoCommand: undoAll).utf8).write(to: URL(fileURLWithPath: report))
             console.line("Incident report written to \(report).")
         }
         try console.emit(json: result)

@@ -75,6 +75,24 @@ final class CommandContext {
         return try site.journal.apply(plan)
     }
 
+    /// `wprescue` with the options that reached this site (never a password: those come from a
+    /// prompt or the environment), then `arguments`: a command that works when pasted.
+    func pasteableCommand(_ arguments: [String]) -> String {
+        var words = ["wprescue"]
+        if let site = global.site ?? ProcessInfo.processInfo.environment["WPRESCUE_SITE"] { words += ["--site", site] }
+        if let identity = global.identity { words += ["--identity", identity] }
+        if let knownHosts = global.knownHosts { words += ["--known-hosts", knownHosts] }
+        return (words + arguments).map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    /// A word as a POSIX shell reads it back unchanged.
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || "@%+=:,./_-".unicodeScalars.contains($0)
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// The command line as typed, minus anything after a secret-bearing option.
     static var commandLine: String {
         CommandLine.arguments.dropFirst().joined(separator: " ")

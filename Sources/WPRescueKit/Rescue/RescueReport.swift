@@ -34,8 +34,9 @@ public struct RescueReport: Sendable, Codable {
     public var nextSteps: [String]
     public var healthy: Bool { after.isHealthy }
 
-    /// A Markdown incident report: the verdicts, what changed, why, and how to undo it.
-    public func markdown(site: String, urls: [String]) -> String {
+    /// A Markdown incident report: the verdicts, what changed, why, and how to undo it
+    /// (`undoCommand`: the command, with the options that reached the site, that undoes it all).
+    public func markdown(site: String, urls: [String], undoCommand: String) -> String {
         let formatter = ISO8601DateFormatter()
         var lines = ["# Incident report: \(site)", "",
                      "- Pages probed: \(urls.joined(separator: ", "))",
@@ -47,7 +48,7 @@ public struct RescueReport: Sendable, Codable {
             lines.append("- \(action.description) (operation `\(action.operation)`)\(action.kept ? "" : ": did not help, reverted")")
         }
         lines += ["", "## Next steps", ""] + nextSteps.map { "- \($0)" }
-        lines += ["", "## Undo", "", "`wprescue --site \(site) undo --all` reverts every change above, newest first.", "",
+        lines += ["", "## Undo", "", "`\(undoCommand)` reverts every change above, newest first.", "",
                   "## Timeline", "", "| time | what | detail |", "| --- | --- | --- |"]
         lines += timeline.map { "| \(formatter.string(from: $0.time)) | \($0.kind.rawValue) | \($0.text.replacingOccurrences(of: "|", with: "\\|")) |" }
         return lines.joined(separator: "\n") + "\n"

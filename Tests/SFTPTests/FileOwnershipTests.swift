@@ -16,15 +16,8 @@ struct FileOwnershipTests {
 
     @Test func `over SFTP a deploy:www-data 0640 file keeps its group and mode`() throws {
         let web = try TestSSHServer.webGroup
-        let server = try TestSSHServer()
-        let fileSystem = try server.connect()
-        var warnings: [FileAccessWarning] = []
-        fileSystem.warningHandler = { warnings.append($0) }
-        let path = server.scratchRoot + "/wp-config.php"
-        try server.createFile(path, contents: Self.config, mode: 0o640)
-        chown(path, try Self.testUser(), web)
-
-        try fileSystem.writeAtomically(path, contents: Self.edited, newFileMode: 0o644)
+        let (server, fileSystem, path, warnings) = try Self.rewriteOverSFTP(group: web)
+        defer { withExtendedLifetime(server) {} }
 
         let after = try #require(try Self.localStatus(path))
         #expect(after.st_gid == web, "group \(after.st_gid), wanted \(web)")
@@ -35,15 +28,8 @@ struct FileOwnershipTests {
     }
 
     @Test func `over SFTP a group the account is not in is named in a warning`() throws {
-        let server = try TestSSHServer()
-        let fileSystem = try server.connect()
-        var warnings: [FileAccessWarning] = []
-        fileSystem.warningHandler = { warnings.append($0) }
-        let path = server.scratchRoot + "/wp-config.php"
-        try server.createFile(path, contents: Self.config, mode: 0o640)
-        chown(path, try Self.testUser(), 0)
-
-        try fileSystem.writeAtomically(path, contents: Self.edited, newFileMode: 0o644)
+        let (server, _, path, warnings) = try Self.rewriteOverSFTP(group: 0)
+        defer { withExtendedLifetime(server) {} }
 
         #expect(FileManager.default.contents(atPath: path) == Self.edited)
         let warning = try #require(warnings.first)
@@ -136,6 +122,20 @@ struct FileOwnershipTests {
 
     // MARK: - Helpers
 
+    /// A `test-user:group 0640` wp-config.php rewritten over SFTP as the test user, and the warnings heard.
+    static func rewriteOverSFTP(group: gid_t) throws -> (TestSSHServer, SFTPFileSystem, String, [FileAccessWarning]) {
+        let server = try TestSSHServer()
+        let fileSystem = try server.connect()
+        final class Heard: @unchecked Sendable { var warnings: [FileAccessWarning] = [] }
+        let heard = Heard()
+        fileSystem.warningHandler = { heard.warnings.append($0) }
+        let path = server.scratchRoot + "/wp-config.php"
+        try server.createFile(path, contents: Self.config, mode: 0o640)
+        chown(path, try Self.testUser(), group)
+        try fileSystem.writeAtomically(path, contents: Self.edited, newFileMode: 0o644)
+        return (server, fileSystem, path, heard.warnings)
+    }
+
     static func testUser() throws -> uid_t {
         guard let account = getpwnam(TestSSHServer.userName) else { throw TestServerError("no test user") }
         return account.pointee.pw_uid
@@ -168,20 +168,7 @@ struct FileOwnershipTests {
 
     /// The built CLI run as the test user (its own groups included), with its own state folder.
     static func runAsTestUser(_ arguments: [String], state: String) throws -> CommandRunner.Result {
-        let runner = CommandRunner(stateDirectory: state, extraEnvironment: ["HOME": state])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid", TestSSHServer.userName, "--regid", TestSSHServer.userName, "--init-groups",
-                             CommandRunner.executable] + arguments
-        process.environment = runner.environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandRunner.Result(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-                                    standardError: String(decoding: err, as: UTF8.self))
+        try CommandRunner(stateDirectory: state, extraEnvironment: ["HOME": state]).runProcess("/usr/bin/setpriv",
+            ["--reuid", TestSSHServer.userName, "--regid", TestSSHServer.userName, "--init-groups", CommandRunner.executable] + arguments)
     }
 }

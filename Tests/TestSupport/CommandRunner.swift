@@ -49,12 +49,16 @@ public struct CommandRunner {
 
     /// A command line as a person pastes it into a shell, `wprescue` being the built executable.
     public func runShell(_ commandLine: String) throws -> Result {
+        try runProcess("/bin/sh", ["-c", "wprescue() { \"$WPRESCUE_TEST_EXECUTABLE\" \"$@\"; }; " + commandLine],
+                       extraEnvironment: ["WPRESCUE_TEST_EXECUTABLE": Self.executable])
+    }
+
+    /// Any program with this runner's environment (a wrapper such as setpriv, a shell), no input.
+    public func runProcess(_ executable: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "wprescue() { \"$WPRESCUE_TEST_EXECUTABLE\" \"$@\"; }; " + commandLine]
-        var environment = self.environment
-        environment["WPRESCUE_TEST_EXECUTABLE"] = Self.executable
-        process.environment = environment
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment.merging(extraEnvironment) { $1 }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WPRescueTestSupport
+
+extension TestbedSuites {
+/// The test bed's `network-subdirectory` variant: a subdirectory multisite network made by
+/// WordPress's own install_network()/populate_network(), with Akismet network-activated and
+/// shop-extras active on /shop/ only. Through both backends: plugins list tells them apart,
+/// db check and diagnose read wp_blogs, wp_sitemeta and each site's options.
+@Suite
+struct NetworkOnTestbedTests {
+    let testbed: Testbed
+    let network: String
+    let state: String
+
+    init() throws {
+        testbed = try Testbed.load()
+        try testbed.reset()
+        try testbed.inject("network-subdirectory")
+        network = testbed["NETWORK_PATH"]
+        state = NSTemporaryDirectory() + "wprescue-network-state-\(UUID().uuidString.prefix(8))"
+    }
+
+    func run(_ backend: SiteBackend, _ arguments: [String]) throws -> CommandRunner.Result {
+        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: network) + arguments)
+    }
+
+    func json(_ result: CommandRunner.Result) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardError)")
+    }
+
+    /// Changes the network's database as root, the way a broken migration would.
+    func sql(_ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/mariadb")
+        process.arguments = ["--defaults-file=/dev/null", "--socket=\(testbed["DB_SOCKET"])", "-uroot", testbed["NETWORK_DB_NAME"], "-e", statement]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(statement)")
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `plugins list shows network activation and the site that activated a plugin itself`(backend: SiteBackend) throws {
+        let table = try run(backend, ["plugins", "list"])
+        #expect(table.succeeded, "\(table.standardError)")
+        let lines = table.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("akismet ") && $0.hasSuffix("network") }, "\(table.standardOutput)")
+        #expect(lines.contains { $0.hasPrefix("shop-extras ") && $0.hasSuffix("site 2") }, "\(table.standardOutput)")
+
+        let plugins = try #require(try json(try run(backend, ["--format", "json", "plugins", "list"]))["plugins"] as? [[String: Any]])
+        let akismet = try #require(plugins.first { $0["slug"] as? String == "akismet" })
+        #expect(akismet["active"] as? Bool == true && akismet["networkActive"] as? Bool == true)
+        #expect(akismet["activeOnSites"] as? [Int] == [])
+        let shop = try #require(plugins.first { $0["slug"] as? String == "shop-extras" })
+        #expect(shop["networkActive"] as? Bool == false && shop["activeOnSites"] as? [Int] == [2])
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `db check and diagnose read the network's tables and each site's home`(backend: SiteBackend) throws {
+        let healthy = try run(backend, ["--format", "json", "db", "check"])
+        #expect(healthy.status == 0, "\(healthy.standardOutput)\(healthy.standardError)")
+        let checks = try #require(try json(healthy)["checks"] as? [[String: Any]])
+        let network = try #require(checks.first { $0["id"] as? String == "network" })
+        #expect(network["status"] as? String == "ok")
+        #expect((network["evidence"] as? [String])?.contains("1 network-activated: akismet/akismet.php") == true)
+        #expect(checks.first { $0["id"] as? String == "network-sites" }?["status"] as? String == "ok")
+
+        try sql("UPDATE wp_2_options SET option_value = 'http://network.test/store' WHERE option_name = 'home'")
+        let broken = try run(backend, ["db", "check"])
+        #expect(broken.status == 2)
+        #expect(broken.standardOutput.contains("Site 2 (network.test/shop/): home is http://network.test/store"), "\(broken.standardOutput)")
+
+        let diagnose = try json(try run(backend, ["--format", "json", "diagnose", "--url", "http://network.test/", "--url", "http://network.test/shop/"]))
+        let findings = try #require(diagnose["findings"] as? [[String: Any]])
+        #expect(findings.contains { ($0["summary"] as? String)?.contains("Site 2 (network.test/shop/)") == true })
+        #expect((diagnose["pages"] as? [[String: Any]])?.count == 2, "the main site and a sub-site are both probed")
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `htaccess regenerate writes the subdirectory network's rules`(backend: SiteBackend) throws {
+        let result = try run(backend, ["--dry-run", "htaccess", "regenerate"])
+        #expect(result.succeeded, "\(result.standardError)")
+        #expect(result.standardOutput.contains("+RewriteRule ^([_0-9a-zA-Z-]+/)?(wp-(content|admin|includes).*) $2 [L]"))
+    }
+}
+}

@@ -87,3 +87,59 @@ struct DeployLayoutOnTestbedTests {
     }
 }
 }
+
+extension TestbedSuites {
+/// The test bed's `config-above` variant: wp-config.php one folder above ABSPATH, which
+/// WordPress itself loads from there. Found, edited there and restored by undo, both backends.
+@Suite
+struct ConfigAboveOnTestbedTests {
+    let testbed: Testbed
+    let site: String
+    let above: String
+    let state: String
+
+    init() throws {
+        testbed = try Testbed.load()
+        try testbed.reset()
+        try testbed.inject("config-above")
+        site = testbed["ABOVE_PATH"]
+        above = (site as NSString).deletingLastPathComponent
+        state = NSTemporaryDirectory() + "wprescue-above-state-\(UUID().uuidString.prefix(8))"
+    }
+
+    func run(_ backend: SiteBackend, _ arguments: [String]) throws -> CommandRunner.Result {
+        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: site) + arguments)
+    }
+
+    @Test func `WordPress itself loads the wp-config.php above its folder`() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", testbed["SSH_USER"], "--", "php", "-r",
+                             "define('WP_USE_THEMES', false); require '\(site)/wp-load.php'; exit(is_blog_installed() ? 0 : 1);"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: site + "/wp-config.php"))
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `config, memory and undo work on the wp-config.php above the web root`(backend: SiteBackend) throws {
+        let before = try TreeSnapshot(of: above)
+        let list = try run(backend, ["--format", "json", "config", "list"])
+        #expect(list.succeeded, "\(list.standardError)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])
+        #expect(json["file"] as? String == above + "/wp-config.php")
+
+        let memory = try run(backend, ["memory", "256M"])
+        #expect(memory.succeeded, "\(memory.standardError)")
+        #expect(try String(contentsOfFile: above + "/wp-config.php", encoding: .utf8).contains("define( 'WP_MEMORY_LIMIT', '256M' );"))
+        #expect(try run(backend, ["debug", "on"]).succeeded)
+        #expect(!FileManager.default.fileExists(atPath: site + "/wp-config.php"), "nothing is created in ABSPATH")
+
+        let undo = try run(backend, ["undo", "--all", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        let after = try TreeSnapshot(of: above)
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
+}
+}

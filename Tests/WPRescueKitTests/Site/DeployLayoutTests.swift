@@ -162,6 +162,23 @@ struct DeployLayoutTests {
         #expect(try TreeSnapshot(of: fixture.root) == before)
     }
 
+    @Test func `a playbook may write the shared file a linked wp-config.php points to, and nothing else in shared/`() throws {
+        let fixture = try FixtureSite(folder: "app/releases/42")
+        let layout = try SiteDiscovery(fileSystem: local).discover(at: try fixture.makeDeploy())
+        let target = try layout.configWritePath()
+        #expect(PlaybookSiteGuard.allows(target, layout: layout))
+        #expect(PlaybookSiteGuard.allows(layout.configFile, layout: layout))
+        #expect(!PlaybookSiteGuard.allows(SitePath.join(SitePath.parent(target), "other.php"), layout: layout))
+    }
+
+    @Test func `a log line naming the linked file PHP loaded is blamed on wp-config.php`() throws {
+        let fixture = try FixtureSite(folder: "app/releases/42")
+        let layout = try SiteDiscovery(fileSystem: local).discover(at: try fixture.makeDeploy())
+        let attributor = LogAttributor(layout: layout)
+        #expect(attributor.source(ofPath: try layout.configWritePath()) == .configuration)
+        #expect(attributor.source(ofPath: layout.configFile) == .configuration)
+    }
+
     @Test(arguments: [
         ("/srv/app/releases/42", "/srv/app/shared/wp-config.php", true),
         ("/srv/app/releases/42", "/srv/app/releases/42/wp-config.php", true),

@@ -11,6 +11,8 @@ extension TestbedSuites {
 struct NetworkOnTestbedTests {
     let testbed: Testbed
     let network: String
+    /// `network.test:<nginx port>`, as wp_blogs holds it.
+    let domain: String
     let state: String
 
     init() throws {
@@ -18,6 +20,7 @@ struct NetworkOnTestbedTests {
         try testbed.reset()
         try testbed.inject("network-subdirectory")
         network = testbed["NETWORK_PATH"]
+        domain = testbed["NETWORK_DOMAIN"]
         state = NSTemporaryDirectory() + "wprescue-network-state-\(UUID().uuidString.prefix(8))"
     }
 
@@ -65,15 +68,66 @@ struct NetworkOnTestbedTests {
         #expect((network["evidence"] as? [String])?.contains("1 network-activated: akismet/akismet.php") == true)
         #expect(checks.first { $0["id"] as? String == "network-sites" }?["status"] as? String == "ok")
 
-        try sql("UPDATE wp_2_options SET option_value = 'http://network.test/store' WHERE option_name = 'home'")
+        try sql("UPDATE wp_2_options SET option_value = 'http://\(domain)/store' WHERE option_name = 'home'")
         let broken = try run(backend, ["db", "check"])
         #expect(broken.status == 2)
-        #expect(broken.standardOutput.contains("Site 2 (network.test/shop/): home is http://network.test/store"), "\(broken.standardOutput)")
+        #expect(broken.standardOutput.contains("Site 2 (\(domain)/shop/): home is http://\(domain)/store"), "\(broken.standardOutput)")
 
-        let diagnose = try json(try run(backend, ["--format", "json", "diagnose", "--url", "http://network.test/", "--url", "http://network.test/shop/"]))
+        let diagnose = try json(try run(backend, ["--format", "json", "diagnose"] + probeArguments))
         let findings = try #require(diagnose["findings"] as? [[String: Any]])
-        #expect(findings.contains { ($0["summary"] as? String)?.contains("Site 2 (network.test/shop/)") == true })
+        #expect(findings.contains { ($0["summary"] as? String)?.contains("Site 2 (\(domain)/shop/)") == true })
         #expect((diagnose["pages"] as? [[String: Any]])?.count == 2, "the main site and a sub-site are both probed")
+    }
+
+    /// The main site and the sub-site, reached on nginx by the network's host name.
+    var probeArguments: [String] {
+        let port = testbed["NETWORK_DOMAIN"].split(separator: ":").last.map(String.init) ?? ""
+        return ["--url", testbed["NETWORK_URL"] + "/", "--url", testbed["NETWORK_URL"] + "/shop/", "--resolve", "network.test:\(port):127.0.0.1"]
+    }
+
+    func pageVerdicts(_ result: CommandRunner.Result) throws -> [String] {
+        try #require(try json(result)["pages"] as? [[String: Any]]).compactMap { $0["verdict"] as? String }
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `a plugin fatal active on the sub-site only breaks that site, and disabling it mends it`(backend: SiteBackend) throws {
+        let healthy = try run(backend, ["--format", "json", "probe"] + probeArguments)
+        #expect(healthy.status == 0, "\(healthy.standardOutput)")
+        #expect(try pageVerdicts(healthy) == ["healthy", "healthy"])
+
+        // The per-site culprit: plugin-fatal, activated in /shop/'s own active_plugins.
+        let plugin = network + "/wp-content/plugins/plugin-fatal"
+        try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Testbed.packageRoot + "/scripts/testbed.d/faults/plugin-fatal/plugin-fatal.php",
+                                         toPath: plugin + "/plugin-fatal.php")
+        try command("/bin/chown", ["-R", "\(testbed["SSH_USER"]):\(testbed["SSH_USER"])", plugin])
+        let files = ["shop-extras/shop-extras.php", "plugin-fatal/plugin-fatal.php"]
+        let serialized = "a:\(files.count):{" + files.enumerated().map { "i:\($0.offset);s:\($0.element.utf8.count):\"\($0.element)\";" }.joined() + "}"
+        try sql("UPDATE wp_2_options SET option_value = '\(serialized)' WHERE option_name = 'active_plugins'")
+
+        let broken = try run(backend, ["--format", "json", "probe"] + probeArguments)
+        #expect(broken.status == 2)
+        #expect(try pageVerdicts(broken).first == "healthy", "the main site does not load the sub-site's plugin")
+        #expect(try pageVerdicts(broken).last != "healthy")
+        let list = try run(backend, ["plugins", "list"])
+        #expect(list.standardOutput.split(separator: "\n").contains { $0.hasPrefix("plugin-fatal ") && $0.hasSuffix("site 2") },
+                "\(list.standardOutput)")
+
+        let before = try TreeSnapshot(of: network)
+        #expect(try run(backend, ["plugins", "disable", "plugin-fatal"]).succeeded)
+        #expect(try run(backend, ["probe"] + probeArguments).status == 0)
+        let undo = try run(backend, ["undo", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        #expect(try TreeSnapshot(of: network) == before)
+    }
+
+    func command(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(executable) \(arguments)")
     }
 
     @Test(arguments: SiteBackend.allCases)

@@ -495,7 +495,9 @@ public struct DatabaseCheckup {
                     findings.append("\(label): \(name) '\(value)' is not an http(s) address")
                     continue
                 }
-                if address.host != site.domain.lowercased() || (includingPath && address.path != expectedPath) {
+                // wp_blogs' domain carries the port when the site has one (network.test:8080), as HTTP_HOST does.
+                let expected = SiteAddress("\(address.scheme)://\(site.domain)/")
+                if address.host != expected?.host || address.port != expected?.port || (includingPath && address.path != expectedPath) {
                     status = .problem
                     findings.append("\(label): \(name) is \(value), not at \(site.address) where \(tablePrefix)blogs puts it, "
                                     + "so visitors of \(site.address) are sent elsewhere")

@@ -95,6 +95,24 @@ struct NetworkTests {
         #expect(try #require(Self.run(moved).check(.networkSites)).summary.contains("siteurl is http://old.example.net/shop"))
     }
 
+    @Test func `a domain with a port, as HTTP_HOST carries it, is compared with the home's port`() throws {
+        let database = Self.network()
+        database.blogs = [(1, "example.com:8080", "/", false, false, false), (2, "example.com:8080", "/shop/", false, false, false)]
+        database.options["home"] = ("http://example.com:8080", "yes")
+        database.options["siteurl"] = ("http://example.com:8080", "yes")
+        database.siteOptionTables["wp_2_options"]?["home"] = "http://example.com:8080/shop"
+        database.siteOptionTables["wp_2_options"]?["siteurl"] = "http://example.com:8080/shop"
+        let ported = NetworkSettings(kind: .subdirectory, domain: "example.com:8080", path: "/")
+        let report = Self.run(database, network: ported)
+        #expect(report.check(.network)?.status == .ok)
+        #expect(report.check(.networkSites)?.status == .ok, "\(report.check(.networkSites)?.summary ?? "")")
+
+        database.siteOptionTables["wp_2_options"]?["home"] = "http://example.com/shop"
+        let check = try #require(Self.run(database, network: ported).check(.networkSites))
+        #expect(check.status == .problem)
+        #expect(check.summary.contains("Site 2 (example.com:8080/shop/): home is http://example.com/shop"))
+    }
+
     @Test func `a site without its options table is a problem, an archived one is skipped`() throws {
         let database = Self.network()
         database.blogs.append((3, "example.com", "/blog/", false, false, false))

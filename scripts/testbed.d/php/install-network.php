@@ -6,7 +6,7 @@
 //       wp_install() as a single site, then install_network() + populate_network()
 //       (wp-admin/includes/network.php), as Tools > Network Setup does.
 //   php install-network.php sites SITE_PATH DOMAIN
-//       (wp-config.php now has MULTISITE) adds the site /shop/ with wpmu_create_blog(),
+//       (wp-config.php now has MULTISITE) adds the site /shop/ with wp_insert_site(),
 //       network-activates Akismet and activates shop-extras on /shop/ only.
 //
 // Run it as the site owner. Prints nothing on success.
@@ -17,9 +17,10 @@ if ($argc < 4) {
 }
 [, $step, $sitePath, $domain] = $argv;
 
+// As nginx passes it: HTTP_HOST with the port, which is why the domain carries it.
 $_SERVER['HTTP_HOST'] = $domain;
-$_SERVER['SERVER_NAME'] = $domain;
-$_SERVER['SERVER_PORT'] = '80';
+$_SERVER['SERVER_NAME'] = parse_url("http://$domain", PHP_URL_HOST);
+$_SERVER['SERVER_PORT'] = (string) (parse_url("http://$domain", PHP_URL_PORT) ?? 80);
 $_SERVER['REQUEST_URI'] = '/';
 $_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
 $_SERVER['REMOTE_ADDR'] = '127.0.0.1'; // wpmu_log_new_registrations() records it
@@ -67,14 +68,21 @@ if ($step === 'sites') {
     }
     $shop = get_blog_id_from_url($domain, '/shop/');
     if (!$shop) {
-        $shop = wpmu_create_blog($domain, '/shop/', 'Shop', 1);
+        $shop = wp_insert_site(['domain' => $domain, 'path' => '/shop/', 'title' => 'Shop', 'user_id' => 1]);
         if (is_wp_error($shop)) {
-            fwrite(STDERR, 'wpmu_create_blog failed: ' . $shop->get_error_message() . "\n");
+            fwrite(STDERR, 'wp_insert_site failed: ' . $shop->get_error_message() . "\n");
             exit(1);
         }
     }
+    // WordPress's site functions drop the port's colon from a domain; put it back as a host
+    // with a port has it, in wp_blogs and in the site's own addresses.
+    global $wpdb;
+    $wpdb->update($wpdb->blogs, ['domain' => $domain], ['blog_id' => $shop]);
+    clean_blog_cache($shop);
     update_site_option('active_sitewide_plugins', ['akismet/akismet.php' => time()]);
     switch_to_blog($shop);
+    update_option('home', "http://$domain/shop");
+    update_option('siteurl', "http://$domain/shop");
     update_option('active_plugins', ['shop-extras/shop-extras.php']);
     restore_current_blog();
     exit(0);

@@ -121,6 +121,34 @@ struct NetworkOnTestbedTests {
         #expect(try TreeSnapshot(of: network) == before)
     }
 
+    @Test(arguments: SiteBackend.allCases)
+    func `rescue finds a network-activated culprit that breaks every site, and undo --all puts the tree back`(backend: SiteBackend) throws {
+        let plugin = network + "/wp-content/plugins/plugin-fatal"
+        try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Testbed.packageRoot + "/scripts/testbed.d/faults/plugin-fatal/plugin-fatal.php",
+                                         toPath: plugin + "/plugin-fatal.php")
+        try command("/bin/chown", ["-R", "\(testbed["SSH_USER"]):\(testbed["SSH_USER"])", plugin])
+        let sitewide = ["akismet/akismet.php", "plugin-fatal/plugin-fatal.php"]
+        let serialized = "a:\(sitewide.count):{" + sitewide.map { "s:\($0.utf8.count):\"\($0)\";i:1700000000;" }.joined() + "}"
+        try sql("UPDATE wp_sitemeta SET meta_value = '\(serialized)' WHERE meta_key = 'active_sitewide_plugins'")
+        let broken = try run(backend, ["--format", "json", "probe"] + probeArguments)
+        #expect(try pageVerdicts(broken).allSatisfy { $0 != "healthy" }, "a network-activated fatal breaks every site")
+        let list = try run(backend, ["plugins", "list"])
+        #expect(list.standardOutput.split(separator: "\n").contains { $0.hasPrefix("plugin-fatal ") && $0.hasSuffix("network") })
+
+        let before = try TreeSnapshot(of: network)
+        let rescue = try run(backend, ["--format", "json", "rescue", "--yes"] + probeArguments)
+        #expect(rescue.status == 0, "\(rescue.standardOutput)\(rescue.standardError)")
+        #expect(try json(rescue)["after"] as? String == "healthy")
+        #expect(!FileManager.default.fileExists(atPath: plugin), "plugin-fatal was moved to the quarantine")
+        #expect(try run(backend, ["probe"] + probeArguments).status == 0)
+
+        let undo = try run(backend, ["undo", "--all", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        let after = try TreeSnapshot(of: network)
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
+
     func command(_ executable: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

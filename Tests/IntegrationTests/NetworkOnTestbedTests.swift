@@ -49,6 +49,8 @@ struct NetworkOnTestbedTests {
         let lines = table.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("akismet ") && $0.hasSuffix("network") }, "\(table.standardOutput)")
         #expect(lines.contains { $0.hasPrefix("shop-extras ") && $0.hasSuffix("site 2") }, "\(table.standardOutput)")
+        #expect(lines.contains("Multisite network; sites: 1 \(domain)/, 2 \(domain)/shop/. \"network\": active on every site."),
+                "\(table.standardOutput)")
 
         let plugins = try #require(try json(try run(backend, ["--format", "json", "plugins", "list"]))["plugins"] as? [[String: Any]])
         let akismet = try #require(plugins.first { $0["slug"] as? String == "akismet" })

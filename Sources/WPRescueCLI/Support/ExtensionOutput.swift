@@ -94,7 +94,8 @@ struct ExtensionSwitchRunner {
         if items.isEmpty { context.console.line("(none)") }
         if let active, active.isNetwork {
             let sites = active.networkSites.map { "\($0.id) \($0.address)" }.joined(separator: ", ")
-            context.console.detail("Multisite network; sites: \(sites.isEmpty ? "(none)" : sites). \"network\": active on every site.")
+            // Without it, "site 2" in the table names nothing a person knows.
+            context.console.line("Multisite network; sites: \(sites.isEmpty ? "(none)" : sites). \"network\": active on every site.")
         }
         if active == nil, key == "plugins" { context.console.detail("(the database was not reachable, so whether each plugin is active is unknown)") }
         try context.console.emit(json: [key: items.map { item in

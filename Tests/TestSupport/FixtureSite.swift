@@ -6,9 +6,10 @@ public final class FixtureSite {
     public let root: String
     private let base: String
 
-    public init(plugins: Int = 0) throws {
+    /// `folder`: where the site sits inside the temporary folder (`app/releases/42` for a deploy).
+    public init(plugins: Int = 0, folder: String = "site") throws {
         base = try Self.makeTemporaryDirectory()
-        root = base + "/site"
+        root = base + "/" + folder
         try write("wp-settings.php", "<?php\n// WordPress bootstrap (fixture)\n")
         try write("wp-load.php", "<?php\n")
         try write("index.php", "<?php\nrequire __DIR__ . '/wp-blog-header.php';\n")
@@ -44,6 +45,22 @@ public final class FixtureSite {
     }
 
     public func path(_ relative: String) -> String { root + "/" + relative }
+
+    /// A path beside the site inside the temporary folder (`app/shared` for a deploy).
+    public func outside(_ relative: String) -> String { base + "/" + relative }
+
+    /// Turns a site built with `folder: "app/releases/42"` into a Deployer/Capistrano deploy:
+    /// wp-config.php moved to `app/shared/` and linked back relatively (as those tools link it),
+    /// and `app/current` a link to the release. Returns the `current` path.
+    @discardableResult
+    public func makeDeploy(release: String = "42") throws -> String {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: outside("app/shared"), withIntermediateDirectories: true)
+        try manager.moveItem(atPath: path("wp-config.php"), toPath: outside("app/shared/wp-config.php"))
+        try manager.createSymbolicLink(atPath: path("wp-config.php"), withDestinationPath: "../../shared/wp-config.php")
+        try manager.createSymbolicLink(atPath: outside("app/current"), withDestinationPath: "releases/\(release)")
+        return outside("app/current")
+    }
 
     public func write(_ relative: String, _ contents: String, mode: Int = 0o644) throws {
         let full = path(relative)

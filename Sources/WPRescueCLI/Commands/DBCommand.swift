@@ -85,7 +85,7 @@ struct DBCommand: ParsableCommand {
             let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
                 expectedURL: url, installedThemes: installedThemes(of: site),
                 configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
-                timeoutSeconds: timeout))
+                timeoutSeconds: timeout, network: NetworkSettings.declared(by: site)))
             let console = context.console
             let connector = SiteDatabase.connector(context, site: site, queryTimeoutSeconds: queryTimeout, direct: direct)
             let route = try SiteDatabase.prepareRoute(connector, credentials: credentials)

@@ -11,10 +11,17 @@ struct ExtensionJSON: Encodable {
     var parentTheme: String?
     var path: String
     var modified: Date
-    /// In WordPress's active_plugins option (nil when the database could not be read).
+    /// In WordPress's active_plugins option, or on a network active for the network or on any
+    /// site (nil when the database could not be read).
     var active: Bool?
+    /// Multisite only: network-activated (active_sitewide_plugins).
+    var networkActive: Bool?
+    /// Multisite only: the sites (blog ids) whose own active_plugins name it.
+    var activeOnSites: [Int]?
 
-    init(_ item: Extension, active: Bool? = nil) {
+    init(_ item: Extension, active: Bool? = nil, networkActive: Bool? = nil, activeOnSites: [Int]? = nil) {
+        self.networkActive = networkActive
+        self.activeOnSites = activeOnSites
         slug = item.slug
         name = item.name
         version = item.version
@@ -61,21 +68,40 @@ struct ExtensionSwitchRunner {
                                           notes: remedy.notes))
     }
 
-    /// `active`: the plugins WordPress's active_plugins option names, when the database was readable.
-    func list(_ items: [Extension], key: String, active: Set<String>? = nil) throws {
+    /// `active`: where WordPress activates each plugin, when the database was readable.
+    func list(_ items: [Extension], key: String, active: PluginActivation? = nil) throws {
         func isActive(_ item: Extension) -> Bool? {
             guard let active, item.kind == .plugin else { return nil }
-            return active.contains(item.slug)
+            return active.isActive(item.slug)
+        }
+        /// yes/no on a single site; on a network, "network" and/or the sites that activated it.
+        func activeColumn(_ item: Extension) -> String {
+            guard let active, item.kind == .plugin else { return "-" }
+            guard active.isNetwork else { return active.isActive(item.slug) ? "yes" : "no" }
+            var places: [String] = []
+            if active.network.contains(item.slug) { places.append("network") }
+            let sites = active.sitesActivating(item.slug)
+            if !sites.isEmpty { places.append((sites.count == 1 ? "site " : "sites ") + sites.map(String.init).joined(separator: ",")) }
+            return places.isEmpty ? "no" : places.joined(separator: " + ")
         }
         var header = ["SLUG", "NAME", "VERSION", "KIND", "STATE"]
         if active != nil { header.append("ACTIVE") }
         context.console.table(header, items.map { item in
             let row = [item.slug, item.name ?? "-", item.version ?? "-", item.kind.rawValue, item.state.rawValue]
             guard active != nil else { return row }
-            return row + [isActive(item).map { $0 ? "yes" : "no" } ?? "-"]
+            return row + [activeColumn(item)]
         })
         if items.isEmpty { context.console.line("(none)") }
+        if let active, active.isNetwork {
+            let sites = active.networkSites.map { "\($0.id) \($0.address)" }.joined(separator: ", ")
+            // Without it, "site 2" in the table names nothing a person knows.
+            context.console.line("Multisite network; sites: \(sites.isEmpty ? "(none)" : sites). \"network\": active on every site.")
+        }
         if active == nil, key == "plugins" { context.console.detail("(the database was not reachable, so whether each plugin is active is unknown)") }
-        try context.console.emit(json: [key: items.map { ExtensionJSON($0, active: isActive($0)) }])
+        try context.console.emit(json: [key: items.map { item in
+            guard let active, active.isNetwork, item.kind == .plugin else { return ExtensionJSON(item, active: isActive(item)) }
+            return ExtensionJSON(item, active: isActive(item), networkActive: active.network.contains(item.slug),
+                                 activeOnSites: active.sitesActivating(item.slug))
+        }])
     }
 }

@@ -36,9 +36,10 @@ enum SiteDatabase {
         return (database, credentials)
     }
 
-    static func activePlugins(_ context: CommandContext, site: Site) -> Set<String>? {
+    /// Where each plugin is active (on a network: for the network and per site); nil when the database cannot be read.
+    static func activePlugins(_ context: CommandContext, site: Site) -> PluginActivation? {
         guard let (database, credentials) = open(context, site: site) else { return nil }
-        return (try? WordPressOptions.activePluginSlugs(in: database, tablePrefix: credentials.tablePrefix)).map(Set.init)
+        return try? PluginActivation.read(in: database, tablePrefix: credentials.tablePrefix, network: NetworkSettings.declared(by: site))
     }
 
     static func home(_ context: CommandContext, site: Site) -> String? {
@@ -63,7 +64,7 @@ enum SiteDatabase {
         }
         let checkup = DatabaseCheckup(credentials: credentials, options: DatabaseCheckup.Options(
             expectedURL: expectedURL, configuredHome: settings.constants["WP_HOME"], configuredSiteURL: settings.constants["WP_SITEURL"],
-            timeoutSeconds: 5))
+            timeoutSeconds: 5, network: NetworkSettings.declared(by: site)))
         let report = checkup.run(using: connector).report.scrubbed(of: credentials.password)
         if let lost = route?.failure { return [DatabaseFindings.cutShort(credentials.password.scrub("\(lost)"))] }
         return DatabaseFindings.findings(from: report)

@@ -14,9 +14,12 @@ public struct DatabaseCheckup {
         public var configuredSiteURL: String?
         /// Seconds for the connection and for each wait on the server.
         public var timeoutSeconds: Int = 5
+        /// The multisite network wp-config.php declares; nil for a single site.
+        public var network: NetworkSettings?
 
         public init(expectedURL: String? = nil, installedThemes: Set<String>? = nil, configuredHome: String? = nil,
-                    configuredSiteURL: String? = nil, timeoutSeconds: Int = 5) {
+                    configuredSiteURL: String? = nil, timeoutSeconds: Int = 5, network: NetworkSettings? = nil) {
+            self.network = network
             self.expectedURL = expectedURL
             self.installedThemes = installedThemes
             self.configuredHome = configuredHome
@@ -76,6 +79,7 @@ public struct DatabaseCheckup {
         if present.found.contains(where: { $0.base == "options" }) {
             checks += optionChecks(database)
         }
+        if let network = options.network { checks += networkChecks(database, network: network) }
         return DatabaseReport(connected: true, checks: checks, tables: tables)
     }
 
@@ -393,6 +397,122 @@ public struct DatabaseCheckup {
             return DatabaseCheck(.theme, .ok, "Active theme \(theme)\(installed == nil ? "" : " is installed").", evidence: evidence)
         }
         return DatabaseCheck(.theme, .problem, sentence(findings), evidence: evidence)
+    }
+
+    // MARK: Multisite
+
+    func networkChecks(_ database: WordPressDatabase, network: NetworkSettings) -> [DatabaseCheck] {
+        let sites: [NetworkSite]
+        do {
+            sites = try WordPressNetwork.sites(in: database, tablePrefix: credentials.tablePrefix, networkID: network.networkID)
+        } catch {
+            let failure = databaseError(error)
+            return [DatabaseCheck(.network, .problem,
+                                  "wp-config.php turns MULTISITE on but WordPress cannot read \(credentials.table("blogs")): \(failure.meaning)",
+                                  evidence: ["error \(failure.code): \(failure.serverMessage)"])]
+        }
+        let sitewide: Result<String?, DatabaseError>
+        do {
+            sitewide = .success(try WordPressNetwork.storedSitewidePlugins(in: database, tablePrefix: credentials.tablePrefix,
+                                                                           networkID: network.networkID))
+        } catch {
+            sitewide = .failure(databaseError(error))
+        }
+        return [Self.evaluateNetwork(network, sites: sites, sitewide: sitewide, tablePrefix: credentials.tablePrefix),
+                Self.evaluateNetworkSites(sites, tablePrefix: credentials.tablePrefix)]
+    }
+
+    static func evaluateNetwork(_ network: NetworkSettings, sites: [NetworkSite], sitewide: Result<String?, DatabaseError>,
+                                tablePrefix: String) -> DatabaseCheck {
+        var status = DatabaseCheck.Status.ok
+        var findings: [String] = []
+        var evidence = ["MULTISITE (\(network.kind.rawValue)) with \(sites.count) site\(sites.count == 1 ? "" : "s") in \(tablePrefix)blogs"]
+        if sites.isEmpty {
+            status = .problem
+            findings.append("\(tablePrefix)blogs has no site for network \(network.networkID), so WordPress has no site to load")
+        }
+        if let domain = network.domain, let path = network.path {
+            evidence.append("DOMAIN_CURRENT_SITE '\(domain)', PATH_CURRENT_SITE '\(path)'")
+            let main = sites.first { $0.domain.lowercased() == domain.lowercased() && $0.path == path }
+            if main == nil, !sites.isEmpty {
+                status = .problem
+                findings.append("no site in \(tablePrefix)blogs is at \(domain)\(path) (DOMAIN_CURRENT_SITE + PATH_CURRENT_SITE), "
+                                + "so WordPress cannot load the network's main site")
+            }
+        }
+        switch sitewide {
+        case .failure(let failure):
+            status = .problem
+            findings.append("\(tablePrefix)sitemeta cannot be read: \(failure.meaning)")
+            evidence.append("error \(failure.code): \(failure.serverMessage)")
+        case .success(nil):
+            evidence.append("no active_sitewide_plugins in \(tablePrefix)sitemeta: no plugin is network-activated")
+        case .success(let stored?):
+            switch WordPressNetwork.sitewidePlugins(fromStored: stored) {
+            case .success(let files):
+                evidence.append("\(files.count) network-activated: " + (files.isEmpty ? "(none)" : files.joined(separator: ", ")))
+            case .failure(let damage):
+                status = .problem
+                findings.append("the active_sitewide_plugins site option is damaged: \(damage.detail); "
+                                + damage.consequence.trimmingCharacters(in: CharacterSet(charactersIn: ".")))
+                evidence.append("stored value (\(stored.utf8.count) bytes): \(excerpt(stored))")
+            }
+        }
+        let summary = findings.isEmpty
+            ? "The \(network.kind.rawValue) network's tables are readable: \(sites.count) site\(sites.count == 1 ? "" : "s")."
+            : sentence(findings)
+        return DatabaseCheck(.network, status, summary, evidence: evidence)
+    }
+
+    /// Each live site's home must be where wp_blogs puts it: ms-load.php finds the site by the
+    /// requested domain and path, then WordPress redirects to its home, so a mismatch sends visitors away.
+    static func evaluateNetworkSites(_ sites: [NetworkSite], tablePrefix: String) -> DatabaseCheck {
+        var status = DatabaseCheck.Status.ok
+        var findings: [String] = []
+        var evidence: [String] = []
+        for site in sites {
+            let label = "site \(site.id) (\(site.address))"
+            guard site.isLive else {
+                evidence.append("\(label): \([site.archived ? "archived" : nil, site.spam ? "spam" : nil, site.deleted ? "deleted" : nil].compactMap { $0 }.joined(separator: ", ")), not served")
+                continue
+            }
+            if let error = site.optionsError {
+                status = .problem
+                findings.append("\(label): its options table \(site.optionsTable) cannot be read, so WordPress cannot show it")
+                evidence.append("\(label): \(error)")
+                continue
+            }
+            evidence.append("\(label): home \(site.home.map { "'\($0)'" } ?? "(missing)"), siteurl \(site.siteURL.map { "'\($0)'" } ?? "(missing)")")
+            let expectedPath = String(site.path.reversed().drop { $0 == "/" }.reversed())
+            for (name, value, includingPath) in [("home", site.home, true), ("siteurl", site.siteURL, false)] {
+                guard let value, !value.isEmpty else {
+                    status = .problem
+                    findings.append("\(label): the \(name) option is \(value == nil ? "missing" : "empty")")
+                    continue
+                }
+                guard let address = SiteAddress(value) else {
+                    status = .problem
+                    findings.append("\(label): \(name) '\(value)' is not an http(s) address")
+                    continue
+                }
+                // wp_blogs' domain carries the port when the site has one (network.test:8080), as HTTP_HOST does.
+                let expected = SiteAddress("\(address.scheme)://\(site.domain)/")
+                if address.host != expected?.host || address.port != expected?.port || (includingPath && address.path != expectedPath) {
+                    status = .problem
+                    findings.append("\(label): \(name) is \(value), not at \(site.address) where \(tablePrefix)blogs puts it, "
+                                    + "so visitors of \(site.address) are sent elsewhere")
+                }
+            }
+            if let stored = site.activePlugins, case .failure(let damage) = WordPressOptions.activePlugins(fromStored: stored) {
+                status = max(status, .warning)
+                findings.append("\(label): active_plugins is damaged: \(damage.detail)")
+            }
+        }
+        let live = sites.filter(\.isLive).count
+        let summary = findings.isEmpty
+            ? "Every live site's home and siteurl match its address in the network (\(live) site\(live == 1 ? "" : "s"))."
+            : sentence(findings)
+        return DatabaseCheck(.networkSites, status, summary, evidence: evidence)
     }
 
     func autoloadCheck(_ database: WordPressDatabase) -> DatabaseCheck {

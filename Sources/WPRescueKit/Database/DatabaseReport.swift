@@ -29,6 +29,10 @@ public struct DatabaseCheck: Equatable, Sendable, Codable {
         case activePlugins = "active-plugins"
         case theme
         case autoload
+        /// Multisite: the network's own tables (wp_blogs, wp_sitemeta) and its main site.
+        case network
+        /// Multisite: each site's options (siteurl, home, active_plugins) against its row in wp_blogs.
+        case networkSites = "network-sites"
     }
 
     public var id: Identifier

@@ -19,7 +19,12 @@ public enum WordPressOptions {
 
     /// The stored text of each named option that exists (option_value may be NULL: read as "").
     public static func read(_ names: [String], from database: WordPressDatabase, tablePrefix: String) throws -> [String: String] {
-        let table = SQLText.identifier(tablePrefix + "options")
+        try read(names, from: database, table: tablePrefix + "options")
+    }
+
+    /// The same from a named options table (a network site's `wp_2_options`).
+    public static func read(_ names: [String], from database: WordPressDatabase, table name: String) throws -> [String: String] {
+        let table = SQLText.identifier(name)
         let result = try database.query(
             "SELECT option_name, option_value FROM \(table) WHERE option_name IN (\(names.map(SQLText.literal).joined(separator: ", ")))")
         var values: [String: String] = [:]

@@ -154,6 +154,8 @@ public struct LogAttributor: Sendable {
 
     private let root: String
     private let configFile: String
+    /// The file a linked wp-config.php points to: the path PHP names in its messages.
+    private let configTarget: String?
     private let contentDirectory: String
     private let pluginDirectory: String
     private let mustUsePluginDirectory: String
@@ -171,6 +173,7 @@ public struct LogAttributor: Sendable {
             .sorted { $0.logPrefix.utf8.count > $1.logPrefix.utf8.count }
         root = SitePath.normalize(layout.root)
         configFile = SitePath.normalize(layout.configFile)
+        configTarget = layout.configTarget.map(SitePath.normalize)
         contentDirectory = SitePath.normalize(layout.contentDirectory)
         pluginDirectory = SitePath.normalize(layout.pluginDirectory)
         mustUsePluginDirectory = SitePath.normalize(layout.mustUsePluginDirectory)
@@ -208,7 +211,7 @@ public struct LogAttributor: Sendable {
         if let name = Self.firstComponent(of: path, under: mustUsePluginDirectory) { return .mustUsePlugin(name: name) }
         if let name = Self.firstComponent(of: path, under: pluginDirectory) { return .plugin(slug: name) }
         if let name = Self.firstComponent(of: path, under: themeDirectory) { return .theme(slug: name) }
-        if path == configFile { return .configuration }
+        if path == configFile || path == configTarget { return .configuration }
         if SitePath.parent(path) == contentDirectory, SiteLayout.dropInNames.contains(SitePath.name(path)) {
             return .dropIn(file: SitePath.name(path))
         }

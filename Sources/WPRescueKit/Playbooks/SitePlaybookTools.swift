@@ -156,6 +156,8 @@ public enum PlaybookSiteGuard {
     public static func allows(_ path: String, layout: SiteLayout) -> Bool {
         let path = SitePath.normalize(path)
         if path == SitePath.normalize(layout.configFile) { return true }
+        // A linked wp-config.php is written where it points, when that belongs to the site.
+        if let target = try? layout.configWritePath(), path == SitePath.normalize(target) { return true }
         let quarantine = Quarantine(layout: layout)
         let homes = [layout.pluginDirectory, layout.mustUsePluginDirectory, layout.themeDirectory]
         // The quarantine sits beside each folder extensions are moved out of.

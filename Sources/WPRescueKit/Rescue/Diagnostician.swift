@@ -50,7 +50,7 @@ public struct Diagnostician {
         let logs = logPaths(config: config)
         findings += LogEvidence.findings(from: SiteLogs.recentProblems(in: logs, site: site, since: options.since,
                                                                        timeZone: options.serverTimeZone))
-        findings += fileFindings(verdict: report?.verdict, errorsSeen: findings)
+        findings += fileFindings(verdict: report?.verdict, errorsSeen: findings, network: config.flatMap(NetworkSettings.declared(in:)))
         if let databaseCheck { findings += databaseCheck() }
         let ordered = findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
         return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs)
@@ -125,7 +125,17 @@ public struct Diagnostician {
         return config
     }
 
-    private func fileFindings(verdict: ProbeVerdict?, errorsSeen: [Finding]) -> [Finding] {
+    /// A network's .htaccess needs WordPress's multisite rules: with the single-site block, Apache
+    /// sends a sub-site's /shop/wp-admin/ and /shop/wp-content/... to the wrong files.
+    static func networkRulesProblem(_ contents: String, network: NetworkSettings) -> String? {
+        guard HtaccessCheck.hasWordPressBlock(contents) else { return nil }
+        let prefix = network.kind == .subdirectory ? "([_0-9a-zA-Z-]+/)?" : ""
+        guard !contents.contains("RewriteRule ^\(prefix)(wp-(content|admin|includes).*)") else { return nil }
+        return "wp-config.php declares a \(network.kind.rawValue) network but .htaccess lacks WordPress's rules for one: "
+            + "on Apache, the network's sites get broken wp-admin and missing styles"
+    }
+
+    private func fileFindings(verdict: ProbeVerdict?, errorsSeen: [Finding], network: NetworkSettings?) -> [Finding] {
         var findings: [Finding] = []
         let fileSystem = site.fileSystem
         let maintenance = EndMaintenance.path(in: site.layout)
@@ -143,6 +153,10 @@ public struct Diagnostician {
                                         summary: ".htaccess has lines Apache may refuse (a 500 on every page)",
                                         evidence: problems.prefix(3).map { "line \($0.line): \($0.problem)" },
                                         fix: "wprescue htaccess regenerate --turn-off-refused"))
+            }
+            if let network, let problem = Self.networkRulesProblem(String(decoding: data, as: UTF8.self), network: network) {
+                findings.append(Finding(id: .htaccessSingleSite, severity: .warning, summary: problem,
+                                        fix: "wprescue htaccess regenerate"))
             }
         } else if (try? fileSystem.exists(htaccess)) == false {
             findings.append(Finding(id: .htaccessMissing, severity: .info,

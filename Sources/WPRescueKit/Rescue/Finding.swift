@@ -57,6 +57,8 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case maintenanceStuck = "maintenance-stuck"
     case htaccessInvalid = "htaccess-invalid"
     case htaccessMissing = "htaccess-missing"
+    /// A multisite network whose .htaccess holds the single-site rules.
+    case htaccessSingleSite = "htaccess-single-site"
     case dropinSuspect = "dropin-suspect"
     case configInvalid = "config-invalid"
     case configDuplicate = "config-duplicate"

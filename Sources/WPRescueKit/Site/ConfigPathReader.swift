@@ -4,11 +4,11 @@ import Foundation
 /// parser. A file the parser refuses yields nothing here: the commands that edit the file
 /// report the problem themselves.
 enum ConfigPathReader {
-    /// WP_CONTENT_DIR, WP_PLUGIN_DIR and WPMU_PLUGIN_DIR, when they can be worked out without running PHP.
+    /// WP_CONTENT_DIR, WP_PLUGIN_DIR, WPMU_PLUGIN_DIR and UPLOADS, when they can be worked out without running PHP.
     static func literalPaths(in contents: Data, configDirectory: String, abspath: String) -> [String: String] {
         guard let config = try? WPConfigFile(data: contents) else { return [:] }
         var paths: [String: String] = [:]
-        for name in ["WP_CONTENT_DIR", "WP_PLUGIN_DIR", "WPMU_PLUGIN_DIR"] {
+        for name in ["WP_CONTENT_DIR", "WP_PLUGIN_DIR", "WPMU_PLUGIN_DIR", "UPLOADS"] {
             guard let definition = config.definition(of: name) else { continue }
             let value = definition.value.stringValue
                 ?? WPConfigFile.evaluatePathExpression(definition.valueSource, configDirectory: configDirectory, abspath: abspath)

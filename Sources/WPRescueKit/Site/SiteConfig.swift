@@ -44,6 +44,8 @@ public enum SiteConfig {
     public static func plan(_ site: Site, from original: WPConfigFile, to edited: WPConfigFile, changing names: [String],
                             command: String, summary: String) throws -> ChangePlan {
         let path = site.layout.configFile
+        // A linked wp-config.php (a deploy's shared one) is edited where it lives; the link stays.
+        let target = try site.layout.configWritePath()
         do {
             let reread = try WPConfigFile(data: edited.data)
             let untouched = original.constants.filter { !names.contains($0.name) }.map { [$0.name, $0.valueSource] }
@@ -58,7 +60,7 @@ public enum SiteConfig {
             throw Failure.rejectedByPHP(path: path, problem: problem)
         }
         return ChangePlan(command: command, summary: summary, changes: edited.data == original.data ? [] : [
-            .write(path: path, contents: edited.data),
+            .write(path: target, contents: edited.data),
         ])
     }
 }

@@ -9,16 +9,17 @@ public struct SiteDiscovery {
 
     public func discover(at path: String) throws -> SiteLayout {
         let given = SitePath.normalize(path)
-        guard try fileSystem.isDirectory(given) else {
+        // A deploy's `current` link is followed: the site is the release it points to.
+        guard let root = try? fileSystem.canonicalPath(given), try fileSystem.isDirectory(root) else {
             throw SiteError.notWordPress(path: given, location: fileSystem.locationDescription, suggestion: nil)
         }
-        let root = (try? fileSystem.canonicalPath(given)) ?? given
         guard try fileSystem.isFile(SitePath.join(root, "wp-settings.php")) else {
             throw SiteError.notWordPress(path: given, location: fileSystem.locationDescription, suggestion: try nestedInstallation(in: root))
         }
-        let configFile = try findConfig(root: root)
-        var layout = SiteLayout.standard(root: root, configFile: configFile)
-        let constants = try pathConstants(configFile: configFile, root: root)
+        let config = try findConfig(root: root)
+        var layout = SiteLayout.standard(root: root, configFile: config.path)
+        layout.configTarget = config.target
+        let constants = try pathConstants(configFile: config.path, readFrom: config.target ?? config.path, root: root)
         if let content = constants.contentDirectory {
             layout.contentDirectory = content
             layout.pluginDirectory = SitePath.join(content, "plugins")
@@ -27,20 +28,47 @@ public struct SiteDiscovery {
         }
         if let plugins = constants.pluginDirectory { layout.pluginDirectory = plugins }
         if let mustUse = constants.mustUsePluginDirectory { layout.mustUsePluginDirectory = mustUse }
+        layout.customUploadsDirectory = constants.uploadsDirectory
+        layout.contentDirectory = try followingOwnLink(layout.contentDirectory, root: root)
+        layout.pluginDirectory = try followingOwnLink(layout.pluginDirectory, root: root)
+        layout.mustUsePluginDirectory = try followingOwnLink(layout.mustUsePluginDirectory, root: root)
+        layout.themeDirectory = try followingOwnLink(layout.themeDirectory, root: root)
         return layout
     }
 
     /// wp-load.php's rule: ABSPATH/wp-config.php, else the one in the parent folder
-    /// unless that parent is itself another WordPress installation.
-    private func findConfig(root: String) throws -> String {
-        let inside = SitePath.join(root, "wp-config.php")
-        if try fileSystem.isFile(inside) { return inside }
+    /// unless that parent is itself another WordPress installation (wp-settings.php there).
+    /// PHP's file_exists() follows links, so a linked wp-config.php counts when it leads to a file.
+    private func findConfig(root: String) throws -> (path: String, target: String?) {
+        if let inside = try configCandidate(SitePath.join(root, "wp-config.php")) { return inside }
         let parent = SitePath.parent(root)
-        let above = SitePath.join(parent, "wp-config.php")
-        if parent != root, try fileSystem.isFile(above), try !fileSystem.isFile(SitePath.join(parent, "wp-settings.php")) {
+        if parent != root, let above = try configCandidate(SitePath.join(parent, "wp-config.php")),
+           try !fileSystem.exists(SitePath.join(parent, "wp-settings.php")) {
             return above
         }
         throw SiteError.noConfig(root: root, location: fileSystem.locationDescription)
+    }
+
+    private func configCandidate(_ path: String) throws -> (path: String, target: String?)? {
+        switch try fileSystem.status(path)?.kind {
+        case .file?:
+            return (path, nil)
+        case .symbolicLink?:
+            guard let target = try? fileSystem.canonicalPath(path), try fileSystem.isFile(target) else { return nil }
+            return (path, target)
+        case .directory?, .other?, nil:
+            return nil
+        }
+    }
+
+    /// A content, plugins or themes folder that is (or lies behind) a link, such as a deploy sharing wp-content/plugins,
+    /// is worked on where it points, so that listing sees its entries and a disable stays one
+    /// rename inside it; only when that place belongs to the site (`SiteLinks`), else the link is
+    /// left as WordPress's path and the file-system layer refuses to go through it.
+    private func followingOwnLink(_ directory: String, root: String) throws -> String {
+        guard let target = try? fileSystem.canonicalPath(directory), target != directory,
+              try fileSystem.isDirectory(target), SiteLinks.allows(target: target, siteRoot: root) else { return directory }
+        return target
     }
 
     /// Hosting layouts often put WordPress one folder down (public_html, htdocs, www...).
@@ -57,23 +85,28 @@ public struct SiteDiscovery {
         var contentDirectory: String?
         var pluginDirectory: String?
         var mustUsePluginDirectory: String?
+        var uploadsDirectory: String?
     }
 
-    /// Honours WP_CONTENT_DIR, WP_PLUGIN_DIR and WPMU_PLUGIN_DIR when wp-config.php defines
-    /// them with values that can be worked out without running PHP.
-    private func pathConstants(configFile: String, root: String) throws -> PathConstants {
+    /// Honours WP_CONTENT_DIR, WP_PLUGIN_DIR, WPMU_PLUGIN_DIR and UPLOADS when wp-config.php
+    /// defines them with values that can be worked out without running PHP. `source` is the
+    /// file read: the link's target when wp-config.php is a link, whose folder is `__DIR__`
+    /// (PHP's __FILE__ has symbolic links resolved).
+    private func pathConstants(configFile: String, readFrom source: String, root: String) throws -> PathConstants {
         let contents: Data
         do {
-            contents = try fileSystem.readWhole(configFile, limit: 4 << 20)
+            contents = try fileSystem.readWhole(source, limit: 4 << 20)
         } catch {
             throw SiteError.unreadableConfig(path: configFile, detail: error.localizedDescription)
         }
         // ABSPATH ends with a slash in WordPress (`ABSPATH . 'wp-content'`).
-        let values = ConfigPathReader.literalPaths(in: contents, configDirectory: SitePath.parent(configFile), abspath: root + "/")
+        let values = ConfigPathReader.literalPaths(in: contents, configDirectory: SitePath.parent(source), abspath: root + "/")
         func resolved(_ name: String) -> String? {
             values[name].map { SitePath.normalize($0.hasPrefix("/") ? $0 : SitePath.join(root, $0)) }
         }
+        // UPLOADS is relative to ABSPATH (wp_upload_dir() prepends it).
+        let uploads = values["UPLOADS"].map { SitePath.normalize(root + "/" + $0) }
         return PathConstants(contentDirectory: resolved("WP_CONTENT_DIR"), pluginDirectory: resolved("WP_PLUGIN_DIR"),
-                             mustUsePluginDirectory: resolved("WPMU_PLUGIN_DIR"))
+                             mustUsePluginDirectory: resolved("WPMU_PLUGIN_DIR"), uploadsDirectory: uploads)
     }
 }

@@ -5,6 +5,7 @@ public enum SiteError: Error, Equatable, LocalizedError {
     case notWordPress(path: String, location: String, suggestion: String?)
     case noConfig(root: String, location: String)
     case unreadableConfig(path: String, detail: String)
+    case configLinkOutsideSite(link: String, target: String)
 
     public var errorDescription: String? {
         switch self {
@@ -15,6 +16,8 @@ public enum SiteError: Error, Equatable, LocalizedError {
             return "WordPress is at \(root) (\(location)) but it has no wp-config.php, neither there nor one level up; restore it from a backup or create it from wp-config-sample.php."
         case .unreadableConfig(let path, let detail):
             return "Cannot read \(path): \(detail)."
+        case .configLinkOutsideSite(let link, let target):
+            return "\(link) is a symbolic link to \(target), which is neither inside the site nor in its deploy's shared folder, so wprescue will not write it; edit \(target) yourself or replace the link with the file. Nothing was changed."
         }
     }
 }

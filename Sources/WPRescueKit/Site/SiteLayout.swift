@@ -3,8 +3,12 @@
 public struct SiteLayout: Equatable, Sendable, Codable {
     /// ABSPATH: the folder holding wp-settings.php.
     public var root: String
-    /// wp-config.php: in ABSPATH, or one level above it as WordPress allows.
+    /// wp-config.php: in ABSPATH, or one level above it as WordPress allows. It may be a
+    /// symbolic link (a deploy's `shared/wp-config.php`): reads go through it.
     public var configFile: String
+    /// When `configFile` is a symbolic link to a regular file: that file, every link resolved.
+    /// Edits write it, so the link stays a link (see `configWritePath()`).
+    public var configTarget: String?
     /// WP_CONTENT_DIR, usually `root/wp-content`.
     public var contentDirectory: String
     /// WP_PLUGIN_DIR, usually `contentDirectory/plugins`.
@@ -13,11 +17,16 @@ public struct SiteLayout: Equatable, Sendable, Codable {
     public var mustUsePluginDirectory: String
     /// `contentDirectory/themes` (WordPress's default theme root).
     public var themeDirectory: String
+    /// `ABSPATH/UPLOADS` when wp-config.php defines UPLOADS; nil: `contentDirectory/uploads`.
+    public var customUploadsDirectory: String?
 
     public init(root: String, configFile: String, contentDirectory: String, pluginDirectory: String,
-                mustUsePluginDirectory: String, themeDirectory: String) {
+                mustUsePluginDirectory: String, themeDirectory: String, configTarget: String? = nil,
+                customUploadsDirectory: String? = nil) {
         self.root = root
         self.configFile = configFile
+        self.configTarget = configTarget
+        self.customUploadsDirectory = customUploadsDirectory
         self.contentDirectory = contentDirectory
         self.pluginDirectory = pluginDirectory
         self.mustUsePluginDirectory = mustUsePluginDirectory
@@ -31,6 +40,20 @@ public struct SiteLayout: Equatable, Sendable, Codable {
                           contentDirectory: content, pluginDirectory: SitePath.join(content, "plugins"),
                           mustUsePluginDirectory: SitePath.join(content, "mu-plugins"),
                           themeDirectory: SitePath.join(content, "themes"))
+    }
+
+    /// Where WordPress puts uploads (wp_upload_dir()'s basedir, without the per-site folders of a network).
+    public var uploadsDirectory: String { customUploadsDirectory ?? SitePath.join(contentDirectory, "uploads") }
+
+    /// The file an edit of wp-config.php writes: `configFile`, or the file its link points to
+    /// when that file belongs to the site (inside the root, or in a deploy's shared folder).
+    /// A link elsewhere is refused: wprescue does not write outside the site on a link's say-so.
+    public func configWritePath() throws -> String {
+        guard let target = configTarget else { return configFile }
+        guard SiteLinks.allows(target: target, siteRoot: root) else {
+            throw SiteError.configLinkOutsideSite(link: configFile, target: target)
+        }
+        return target
     }
 
     /// The files WordPress loads straight from wp-content when present, each replacing or extending core.

@@ -15,11 +15,20 @@ final class FakeWordPressDatabase: WordPressDatabase {
     var repairRows: [String: [(String, String)]] = [:]
     var repairFails = false
     var options: [String: (value: String, autoload: String)] = [:]
+    /// Multisite: rows of `<prefix>blogs` (blog_id, domain, path, archived, spam, deleted), other
+    /// sites' options tables by name (`wp_2_options`; a table not here does not exist), and
+    /// active_sitewide_plugins in `<prefix>sitemeta` (nil: no such row).
+    var blogs: [(id: Int, domain: String, path: String, archived: Bool, spam: Bool, deleted: Bool)] = []
+    var siteOptionTables: [String: [String: String]] = [:]
+    var sitewidePlugins: String?
     /// A statement starting with the key fails with the error.
     var failures: [String: DatabaseError] = [:]
     private(set) var statements: [String] = []
 
+    let prefix: String
+
     init(prefix: String = "wp_") {
+        self.prefix = prefix
         for table in DatabaseCheckup.coreTables { tables[prefix + table] = "InnoDB" }
         options = [
             "siteurl": ("https://example.com", "yes"),
@@ -47,6 +56,20 @@ final class FakeWordPressDatabase: WordPressDatabase {
         if let table = Self.table(after: "REPAIR TABLE ", in: sql) {
             if !repairFails { checkRows[table] = nil }
             return Self.messages(table, "repair", repairRows[table] ?? [("status", repairFails ? "Operation failed" : "OK")])
+        }
+        if sql.hasPrefix("SELECT blog_id, domain, path, archived, spam, deleted FROM") {
+            return QueryResult(columns: ["blog_id", "domain", "path", "archived", "spam", "deleted"], rows: blogs.map { blog in
+                [String(blog.id), blog.domain, blog.path, blog.archived ? "1" : "0", blog.spam ? "1" : "0", blog.deleted ? "1" : "0"]
+            })
+        }
+        if sql.hasPrefix("SELECT meta_value FROM") {
+            return QueryResult(columns: ["meta_value"], rows: sitewidePlugins.map { [[$0]] } ?? [])
+        }
+        if sql.hasPrefix("SELECT option_name, option_value FROM"), let table = Self.table(after: "SELECT option_name, option_value FROM ", upTo: " WHERE", in: sql),
+           table != prefix + "options" {
+            guard let values = siteOptionTables[table] else { throw Self.error(1146, "Table 'wordpress.\(table)' doesn't exist") }
+            let names = Self.quoted(in: sql)
+            return QueryResult(columns: ["option_name", "option_value"], rows: values.keys.sorted().filter(names.contains).map { [$0, values[$0]] })
         }
         if sql.hasPrefix("SELECT option_name, option_value FROM") {
             let names = Self.quoted(in: sql)
@@ -84,6 +107,11 @@ final class FakeWordPressDatabase: WordPressDatabase {
     private static func table(after keyword: String, in sql: String) -> String? {
         guard sql.hasPrefix(keyword + "`"), sql.hasSuffix("`") else { return nil }
         return String(sql.dropFirst(keyword.count + 1).dropLast())
+    }
+
+    private static func table(after keyword: String, upTo end: String, in sql: String) -> String? {
+        guard sql.hasPrefix(keyword + "`"), let close = sql.range(of: "`" + end) else { return nil }
+        return String(sql[sql.index(sql.startIndex, offsetBy: keyword.count + 1)..<close.lowerBound])
     }
 
     private static func quoted(in sql: String) -> Set<String> {

@@ -29,6 +29,7 @@ public struct WPRescueCommand: ParsableCommand {
             PlaybookCommand.self,
             HistoryCommand.self,
             DBCommand.self,
+            LoginCommand.self,
             UndoCommand.self,
         ]
     )

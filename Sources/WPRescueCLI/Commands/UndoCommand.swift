@@ -2,6 +2,8 @@ import ArgumentParser
 import WPRescueKit
 
 struct UndoCommand: SiteCommand {
+    /// Undo reverts the newest operation: a sweep made on opening the site would be that one.
+    static let removesExpiredLoginHelpers = false
     static let configuration = CommandConfiguration(
         commandName: "undo",
         abstract: "Revert the latest change wprescue made (or all of them, newest first).",

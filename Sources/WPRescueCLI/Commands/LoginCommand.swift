@@ -61,7 +61,7 @@ struct LoginCommand: SiteCommand {
         context.console.line(facts.url)
         remedy.notes.forEach { context.console.note($0) }
         if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
-        try context.console.emit(json: ["url": AnyEncodable(facts.url), "user": AnyEncodable(facts.user), "expires": AnyEncodable(facts.expires)])
+        try context.console.emit(json: ["url": AnyEncodable(facts.url), "user": AnyEncodable(facts.user), "expires": AnyEncodable(ISO8601DateFormatter().string(from: facts.expires))])
     }
 
     /// Whom to log in: the login named (checked when the database can say), else the administrator,

@@ -30,6 +30,7 @@ public struct WPRescueCommand: ParsableCommand {
             HistoryCommand.self,
             DBCommand.self,
             LoginCommand.self,
+            UsersCommand.self,
             UndoCommand.self,
         ]
     )

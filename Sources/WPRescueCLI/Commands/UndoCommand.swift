@@ -30,6 +30,8 @@ struct UndoCommand: SiteCommand {
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
+        // Steps that changed the database (a password, a lockout) are undone there: connect when one needs it.
+        site.journal.openDatabase = { try SiteDatabase.connectForChanges(context, site: site).0 }
         let console = context.console
         let pending: [OperationSummary]
         if let operation {

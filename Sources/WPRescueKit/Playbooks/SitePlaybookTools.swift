@@ -146,6 +146,7 @@ public enum PlaybookSiteGuard {
             case .move(let from, let to): paths = [from, to]
             case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path),
                  .discardCreatedFile(let path): paths = [path]
+            case .databaseRows: paths = [] // the site's own database: no file outside it is touched
             }
             for path in paths where !allows(path, layout: layout) {
                 throw PlaybookRunError.outsideSite(path: path, root: layout.root)

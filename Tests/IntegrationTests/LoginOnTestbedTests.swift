@@ -19,7 +19,19 @@ struct Browser {
         var body: String
     }
 
-    func get(_ url: String) throws -> Page {
+    func get(_ url: String) throws -> Page { try fetch(["url = \(Self.quoted(url))"]) }
+
+    /// Logs in through wp-login.php's form, as a person would; the password goes on curl's standard input.
+    func logIn(_ login: String, _ password: String, at site: String) throws -> Page {
+        try fetch(["url = \(Self.quoted(site + "/wp-login.php"))", "data-urlencode = \(Self.quoted("log=" + login))",
+                   "data-urlencode = \(Self.quoted("pwd=" + password))", "data = \"wp-submit=Log+In\""])
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    private func fetch(_ configuration: [String]) throws -> Page {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         let marker = "\n--wprescue-status--"
@@ -28,8 +40,7 @@ struct Browser {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let escaped = url.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        input.fileHandleForWriting.write(Data("url = \"\(escaped)\"\n".utf8))
+        input.fileHandleForWriting.write(Data((configuration.joined(separator: "\n") + "\n").utf8))
         try input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

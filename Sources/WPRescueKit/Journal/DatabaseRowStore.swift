@@ -1,8 +1,9 @@
 import Foundation
 
-/// The SQL behind the journal's row steps. Every value goes to the server as a hex literal
-/// (`X'…'`) and comes back through `HEX()`, so any byte (quotes, backslashes, invalid UTF-8 in a
-/// hostile site's data) survives the round trip exactly, whatever the server's sql_mode.
+/// The SQL behind the journal's row steps. Every value goes to the server as hex
+/// (`CAST(X'…' AS BINARY)`: a string, where a bare hex literal would be a number) and comes back
+/// through `HEX(CAST(… AS BINARY))` (the bytes, of numbers too), so any byte a hostile site
+/// stored (quotes, backslashes, NUL) survives the round trip exactly, whatever the sql_mode.
 struct DatabaseRowStore {
     /// One row as it was: every column, as hex of its bytes (nil for NULL).
     struct Row: Codable, Equatable {
@@ -14,7 +15,7 @@ struct DatabaseRowStore {
     /// Every column of the rows `change` will touch.
     func snapshot(_ change: DatabaseRowChange) throws -> [Row] {
         let columns = try columnNames(change.table)
-        let select = columns.map { "HEX(\(SQLText.identifier($0))) AS \(SQLText.identifier($0))" }.joined(separator: ", ")
+        let select = columns.map { "\(Self.hexOf($0)) AS \(SQLText.identifier($0))" }.joined(separator: ", ")
         let result = try database.query("SELECT \(select) FROM \(SQLText.identifier(change.table)) WHERE \(condition(change.match))")
         return result.rows.indices.map { index in
             Row(columns: Dictionary(uniqueKeysWithValues: columns.map { ($0, result.value($0, row: index)) }))
@@ -39,7 +40,7 @@ struct DatabaseRowStore {
             if let set = change.set {
                 // The row is found by the columns the step did not change.
                 let identity = row.columns.filter { set[$0.key] == nil }
-                let current = try database.query("SELECT \(set.keys.sorted().map { "HEX(\(SQLText.identifier($0))) AS \(SQLText.identifier($0))" }.joined(separator: ", ")) FROM \(table) WHERE \(hexCondition(identity))")
+                let current = try database.query("SELECT \(set.keys.sorted().map { "\(Self.hexOf($0)) AS \(SQLText.identifier($0))" }.joined(separator: ", ")) FROM \(table) WHERE \(hexCondition(identity))")
                 guard !current.rows.isEmpty else { continue }
                 let now = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current.value($0, row: 0)) })
                 let old = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, row.columns[$0] ?? nil) })
@@ -68,7 +69,7 @@ struct DatabaseRowStore {
 
     private func hexCondition(_ columns: [String: String?]) -> String {
         let parts = columns.sorted { $0.key < $1.key }.map { name, value in
-            value.map { "HEX(\(SQLText.identifier(name))) = '\($0)'" } ?? "\(SQLText.identifier(name)) IS NULL"
+            value.map { "\(Self.hexOf(name)) = '\($0)'" } ?? "\(SQLText.identifier(name)) IS NULL"
         }
         return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
     }
@@ -77,7 +78,9 @@ struct DatabaseRowStore {
         text.utf8.map { String(format: "%02X", $0) }.joined()
     }
 
-    static func literal(_ text: String) -> String { "X'\(hex(text))'" }
+    static func literal(_ text: String) -> String { "CAST(X'\(hex(text))' AS BINARY)" }
 
-    static func hexLiteral(_ hex: String?) -> String { hex.map { "X'\($0)'" } ?? "NULL" }
+    static func hexLiteral(_ hex: String?) -> String { hex.map { "CAST(X'\($0)' AS BINARY)" } ?? "NULL" }
+
+    static func hexOf(_ column: String) -> String { "HEX(CAST(\(SQLText.identifier(column)) AS BINARY))" }
 }

@@ -36,11 +36,28 @@ public enum PasswordHash {
         return String(String.UnicodeScalarView(scalars))
     }
 
-    /// The hash `wp_hash_password()` of WordPress with `format` would store for `password`.
+    /// The password as WordPress checks it when it is typed in wp-login.php: `wp_signon()` takes
+    /// `$_POST['pwd']` with WordPress's added slashes still on (and wp-admin's profile screen
+    /// hashes it so too), so a password holding ' " \ or NUL is hashed as `addslashes()` leaves it.
+    public static func asTypedInTheLoginForm(_ password: String) -> String {
+        var result = ""
+        for scalar in password.unicodeScalars {
+            switch scalar {
+            case "'", "\"", "\\": result += "\\" + String(scalar)
+            case "\0": result += "\\0"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// The hash WordPress with `format` stores for `password` typed in its forms
+    /// (`wp_hash_password()` of the slashed, trimmed password).
     public static func hash(_ password: String, format: Format, random: (Int) -> [UInt8] = LoginLink.newSecret(count:)) throws -> String {
+        let checked = trimmed(asTypedInTheLoginForm(password))
         switch format {
         case .phpass:
-            return PortableHash.hash(trimmed(password), salt: random(6))
+            return PortableHash.hash(checked, salt: random(6))
         case .wordpressBcrypt:
             throw Failure.unsupported(version: "6.8 or later")
         }

@@ -7,7 +7,7 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "List the site's users, reset a password, clear login lockouts (through the database).",
-        subcommands: [List.self, ResetPassword.self]
+        subcommands: [List.self, ResetPassword.self, Unlock.self]
     )
 
     struct List: SiteCommand {
@@ -85,6 +85,34 @@ struct UsersCommand: ParsableCommand {
                 guard terminal.hidden("Again: ") == typed else { throw CLIError.invalidArguments("The two passwords differ; nothing was changed.") }
             }
             return typed
+        }
+    }
+}
+
+extension UsersCommand {
+    struct Unlock: SiteCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear the login lockouts of Limit Login Attempts, Wordfence, Solid Security and All In One WP Security (undo puts them back).")
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Only this user's lockouts (lockouts by address are cleared too).")
+        var login: String?
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let (database, credentials) = try SiteDatabase.connectForChanges(context, site: site)
+            let active = (try? WordPressOptions.activePluginSlugs(in: database, tablePrefix: credentials.tablePrefix)) ?? []
+            let remedy = try ClearLockouts(database: database, tablePrefix: credentials.tablePrefix)
+                .plan(command: CommandContext.commandLine, login: login, activePlugins: active)
+            for lockout in remedy.facts.lockouts { context.console.line("\(lockout.plugin): \(lockout.description)") }
+            site.journal.openDatabase = { database }
+            let operation = try context.apply(remedy.changes, on: site)
+            if operation != nil || remedy.isEmpty { remedy.notes.forEach { context.console.line($0) } }
+            if let operation { context.console.line("Undo with: wprescue undo   (operation \(operation))") }
+            struct Entry: Encodable { var plugin: String, description: String }
+            try context.console.emit(json: ["operation": AnyEncodable(operation),
+                                            "lockouts": AnyEncodable(remedy.facts.lockouts.map { Entry(plugin: $0.plugin, description: $0.description) }),
+                                            "twoFactorPlugins": AnyEncodable(remedy.facts.twoFactorPlugins)])
         }
     }
 }

@@ -207,5 +207,21 @@ struct LoginOnTestbedTests {
         let history = try cli.run(SiteBackend.sftp.siteArguments(testbed) + ["history"])
         #expect(history.standardOutput.contains("Remove an expired one-time login helper"))
     }
+
+    @Test func `the locked-out playbook offers the link for a forgotten password, and shows it once`() throws {
+        let answers = state + "-answers.yml"
+        try Data("what-happens: 1\npassword: yes\n".utf8).write(to: URL(fileURLWithPath: answers))
+        let run = try cli.run(SiteBackend.sftp.siteArguments(testbed) + ["playbook", "run", "locked-out-of-wp-admin",
+                                                                          "--url", testbed.nginxURL, "--answers", answers])
+        #expect(run.status == 0, "\(run.standardOutput) \(run.standardError)")
+        let output = run.standardOutput + run.standardError
+        let pattern = try Regex(#"http://\S+\?wprescue-login=[A-Za-z0-9_-]+"#)
+        let url = String(try #require(output.firstMatch(of: pattern)).output[0].substring ?? "")
+        #expect(output.components(separatedBy: url).count == 2, "the link is shown once")
+        let browser = Browser()
+        _ = try browser.get(url)
+        #expect(browser.loggedIn)
+        #expect(helpers().isEmpty)
+    }
 }
 }

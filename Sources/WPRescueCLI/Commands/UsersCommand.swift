@@ -59,7 +59,6 @@ struct UsersCommand: ParsableCommand {
             guard let version = try WordPressVersion.read(from: site) else {
                 throw CLIError.unsupportedSite("wp-includes/version.php does not say which WordPress this is, so wprescue cannot tell how it hashes passwords; use `wprescue login` instead.")
             }
-            _ = try PasswordHash.hash("probe", format: PasswordHash.format(forWordPress: version))
             let password = try generate ? WPRescueKit.ResetPassword.generate() : Self.askPassword(for: user.login, terminal: context.terminal)
             let remedy = try WPRescueKit.ResetPassword(tablePrefix: credentials.tablePrefix)
                 .plan(command: CommandContext.commandLine, user: user, password: password, wordpressVersion: version)

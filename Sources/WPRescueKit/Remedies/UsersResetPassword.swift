@@ -20,7 +20,7 @@ public struct ResetPassword {
     public func plan(command: String, user: WordPressUser, password: String, wordpressVersion: String,
                      random: (Int) -> [UInt8] = LoginLink.newSecret(count:)) throws -> RemedyPlan<Facts> {
         let format = PasswordHash.format(forWordPress: wordpressVersion)
-        let hash = try PasswordHash.hash(password, format: format, random: random)
+        let hash = PasswordHash.hash(password, format: format, random: random)
         let changes: [Change] = [
             .databaseRows(DatabaseRowChange(table: tablePrefix + "users", match: ["ID": String(user.id)],
                                             set: ["user_pass": hash, "user_activation_key": ""],

@@ -10,16 +10,6 @@ public enum PasswordHash {
         case wordpressBcrypt = "wordpress-bcrypt"
     }
 
-    public enum Failure: Error, Equatable, LocalizedError {
-        case unsupported(version: String)
-        public var errorDescription: String? {
-            switch self {
-            case .unsupported(let version):
-                return "WordPress \(version) stores passwords with bcrypt, which this wprescue cannot compute yet; use `wprescue login` to get in, then change the password in wp-admin."
-            }
-        }
-    }
-
     /// The format WordPress `version` (e.g. `6.1.9`) writes.
     public static func format(forWordPress version: String) -> Format {
         let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
@@ -53,14 +43,25 @@ public enum PasswordHash {
 
     /// The hash WordPress with `format` stores for `password` typed in its forms
     /// (`wp_hash_password()` of the slashed, trimmed password).
-    public static func hash(_ password: String, format: Format, random: (Int) -> [UInt8] = LoginLink.newSecret(count:)) throws -> String {
+    public static func hash(_ password: String, format: Format, random: (Int) -> [UInt8] = LoginLink.newSecret(count:)) -> String {
         let checked = trimmed(asTypedInTheLoginForm(password))
         switch format {
         case .phpass:
             return PortableHash.hash(checked, salt: random(6))
         case .wordpressBcrypt:
-            throw Failure.unsupported(version: "6.8 or later")
+            return wordpressBcrypt(checked, salt: random(16))
         }
+    }
+
+    /// WordPress 6.8's `wp_hash_password()`: `'$wp' . password_hash(base64_encode(hash_hmac('sha384',
+    /// $password, 'wp-sha384', true)), PASSWORD_BCRYPT)`, at PHP's default cost of 10 (what
+    /// WordPress asks for unless a plugin filters `wp_hash_password_options`).
+    public static func wordpressBcrypt(_ password: String, salt: [UInt8], cost: Int = 10) -> String {
+        "$wp" + Bcrypt.hash(Array(wordpressPrehash(password).utf8), salt: salt, cost: cost)
+    }
+
+    static func wordpressPrehash(_ password: String) -> String {
+        Data(Digest.hmacSHA384(key: Array("wp-sha384".utf8), message: Array(password.utf8))).base64EncodedString()
     }
 }
 

@@ -24,7 +24,7 @@ struct PasswordHashTests {
 
     @Test func `WordPress trims the password before hashing it, as PHP's trim does`() throws {
         let salt: [UInt8] = [1, 2, 3, 4, 5, 6]
-        #expect(try PasswordHash.hash(" \tsecret\n", format: .phpass, random: { _ in salt })
+        #expect(PasswordHash.hash(" \tsecret\n", format: .phpass, random: { _ in salt })
                 == PortableHash.hash("secret", salt: salt))
         #expect(PasswordHash.trimmed("\u{0B}\0 a b \r") == "a b")
         #expect(PasswordHash.trimmed("\u{A0}a") == "\u{A0}a", "a no-break space is not PHP whitespace")
@@ -60,6 +60,6 @@ struct LoginFormPasswordTests {
 
     @Test func `the stored hash is of the slashed password`() throws {
         let salt: [UInt8] = [9, 8, 7, 6, 5, 4]
-        #expect(try PasswordHash.hash("o'k", format: .phpass, random: { _ in salt }) == PortableHash.hash("o\\'k", salt: salt))
+        #expect(PasswordHash.hash("o'k", format: .phpass, random: { _ in salt }) == PortableHash.hash("o\\'k", salt: salt))
     }
 }

@@ -223,5 +223,25 @@ struct LoginOnTestbedTests {
         #expect(browser.loggedIn)
         #expect(helpers().isEmpty)
     }
+
+    @Test func `with SFTP alone and no way to the database, the helper picks the only administrator when the link is used`() throws {
+        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
+        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let made = try sftpOnly.run(site + ["--format", "json", "login", "--url", testbed.nginxURL])
+        #expect(made.succeeded, "\(made.standardError)")
+        #expect(made.standardError.contains("database cannot be read from here"), "\(made.standardError)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(made.standardOutput.utf8)) as? [String: Any])
+        #expect(json["user"] is NSNull)
+        let url = try #require(json["url"] as? String)
+        #expect(!(made.standardOutput + made.standardError).contains(sshPassword))
+        let browser = Browser()
+        _ = try browser.get(url)
+        #expect(browser.loggedIn)
+        let profile = try browser.get(testbed.nginxURL + "/wp-admin/profile.php")
+        #expect(profile.body.contains("admin@example.test"))
+        #expect(helpers().isEmpty)
+    }
 }
 }

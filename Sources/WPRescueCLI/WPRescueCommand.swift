@@ -29,6 +29,8 @@ public struct WPRescueCommand: ParsableCommand {
             PlaybookCommand.self,
             HistoryCommand.self,
             DBCommand.self,
+            LoginCommand.self,
+            UsersCommand.self,
             UndoCommand.self,
         ]
     )

@@ -188,12 +188,13 @@ struct PlaybookTests {
         let login = testbed.nginxURL + "/wp-login.php"
         #expect(try verdict(login) == "client-error")
         let answers = state + "-answers.yml"
-        try Data("disable-all: yes\ntry-login: done\ncould-log-in: 1\nput-back: yes\n".utf8).write(to: URL(fileURLWithPath: answers))
+        try Data("unlock: yes\ndisable-all: yes\ntry-login: done\ncould-log-in: 1\nput-back: yes\n".utf8).write(to: URL(fileURLWithPath: answers))
         let run = try run("locked-out-of-wp-admin", url: home, ["--answers", answers])
         #expect(run.result.status == 0, "\(run.result.standardError)")
         #expect(run.status == "resolved", "\(run.steps.map { "\($0["id"] ?? ""):\($0["outcome"] ?? "")" })")
         #expect(run.outcome("login-page") == "client-error")
         #expect(run.outcome("htaccess") != nil, "an access rule in .htaccess was looked for")
+        #expect(run.outcome("unlock") == "unchanged", "no lockout record: the lock is a plugin")
         #expect(run.outcome("login-now") == "healthy", "with the plugins aside the login page loads")
         #expect(try verdict(login) == "client-error", "the plugins, the lockout among them, are back")
         try undoAllRestores(before)

@@ -143,6 +143,7 @@ struct PlaybookCommand: ParsableCommand {
                                           recentSuspects: { SiteBisection.recentlyChanged($0) })
             let terminal = PlaybookTerminal(toStandardError: console.isJSON)
             tools.progress = { terminal.line("    " + $0) }
+            tools.database = { let (database, credentials) = try SiteDatabase.connectForChanges(context, site: site); return (database, credentials.tablePrefix) }
             let environment = TerminalPlaybookEnvironment(
                 tools: tools, terminal: terminal,
                 siteValues: ["root": site.layout.root, "url": home ?? pages.first ?? "(unknown)"], answersSource: answers)

@@ -2,6 +2,8 @@ import ArgumentParser
 import WPRescueKit
 
 struct UndoCommand: SiteCommand {
+    /// Undo reverts the newest operation: a sweep made on opening the site would be that one.
+    static let removesExpiredLoginHelpers = false
     static let configuration = CommandConfiguration(
         commandName: "undo",
         abstract: "Revert the latest change wprescue made (or all of them, newest first).",
@@ -28,6 +30,8 @@ struct UndoCommand: SiteCommand {
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
+        // Steps that changed the database (a password, a lockout) are undone there: connect when one needs it.
+        site.journal.openDatabase = { try SiteDatabase.connectForChanges(context, site: site).0 }
         let console = context.console
         let pending: [OperationSummary]
         if let operation {

@@ -9,11 +9,14 @@ protocol SiteCommand: ParsableCommand {
     var global: GlobalOptions { get }
     /// True for commands that only read, which may run on every site of an alias group.
     static var runsOnAliasGroups: Bool { get }
+    /// False for the commands that must not change the site on their own account (undo).
+    static var removesExpiredLoginHelpers: Bool { get }
     func execute(_ context: CommandContext) throws
 }
 
 extension SiteCommand {
     static var runsOnAliasGroups: Bool { false }
+    static var removesExpiredLoginHelpers: Bool { true }
 
     func run() throws {
         let console = Console(format: global.format, verbose: global.verbose)
@@ -22,7 +25,7 @@ extension SiteCommand {
             if Self.runsOnAliasGroups, let group = try AliasGroupRun.group(named: global.site ?? environment["WPRESCUE_SITE"], environment: environment) {
                 return try AliasGroupRun.run(group, console: console, environment: environment)
             }
-            try execute(CommandContext(global: global, console: console))
+            try execute(CommandContext(global: global, console: console, removesExpiredLoginHelpers: Self.removesExpiredLoginHelpers))
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -42,10 +45,14 @@ final class CommandContext {
     /// Set by `databaseTunnels(for:)`; closed with the context.
     var openedTunnels: DatabaseTunnels?
 
-    init(global: GlobalOptions, console: Console, terminal: Terminal = Terminal()) {
+    /// Whether opening the site removes one-time login helpers whose link expired.
+    private let removesExpiredLoginHelpers: Bool
+
+    init(global: GlobalOptions, console: Console, terminal: Terminal = Terminal(), removesExpiredLoginHelpers: Bool = true) {
         self.global = global
         self.console = console
         self.terminal = terminal
+        self.removesExpiredLoginHelpers = removesExpiredLoginHelpers
     }
 
     /// Opens the site named by --site, $WPRESCUE_SITE or an alias (once).
@@ -62,7 +69,21 @@ final class CommandContext {
         let site = try SiteConnector.open(address, global: global, alias: alias, console: console, terminal: terminal,
                                           environment: environment)
         openedSite = site
+        if removesExpiredLoginHelpers && !global.dryRun { removeExpiredLoginHelpers(site) }
         return site
+    }
+
+    /// A login helper must not outlive its link: whatever the command, an expired one goes first
+    /// (journaled). Failing here does not stop the command; the next one tries again.
+    private func removeExpiredLoginHelpers(_ site: Site) {
+        do {
+            let plan = try LoginLink(site: site).sweep(command: Self.commandLine)
+            guard !plan.isEmpty else { return }
+            let operation = try site.journal.apply(plan)
+            console.detail("Removed an expired one-time login helper (operation \(operation)).")
+        } catch {
+            console.detail("Could not remove an expired one-time login helper: \(error.localizedDescription)")
+        }
     }
 
     /// Applies a plan, or in --dry-run shows it. Returns the operation id (nil when dry or empty).

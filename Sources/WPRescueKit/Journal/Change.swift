@@ -16,12 +16,16 @@ public enum Change: Equatable, Sendable {
     /// log PHP wrote while wprescue had logging on): kept in the journal's backups, and
     /// undo does not put it back, since the site did not have it before.
     case discardCreatedFile(path: String)
+    /// Change rows of the site's database (a password hash, a lockout record): every column of
+    /// the rows as they were is backed up first, and undo writes them back.
+    case databaseRows(DatabaseRowChange)
 
     public var primaryPath: String {
         switch self {
         case .move(let from, _): return from
         case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path),
              .discardCreatedFile(let path): return path
+        case .databaseRows(let rows): return rows.place
         }
     }
 
@@ -35,8 +39,30 @@ public enum Change: Equatable, Sendable {
         case .write(let path, let contents): return "write \(show(path)) (\(contents.count) bytes)"
         case .removeFile(let path): return "remove \(show(path)) (a copy is kept in the journal)"
         case .discardCreatedFile(let path): return "move \(show(path)), created during this run, out of the site into the journal"
+        case .databaseRows(let rows): return "\(rows.set == nil ? "delete" : "change") \(rows.label) in the database (the rows as they were are kept in the journal)"
         }
     }
+}
+
+/// Rows of one table of the site's database: those matching `match` (column = value, all of
+/// them) get `set`'s values, or are deleted when `set` is nil. Values are bytes as text; no
+/// value ever travels in the journal's own lines, only in its private backups.
+public struct DatabaseRowChange: Codable, Equatable, Sendable {
+    public var table: String
+    public var match: [String: String]
+    public var set: [String: String]?
+    /// What the rows are, for people: "the password of 'admin'".
+    public var label: String
+
+    public init(table: String, match: [String: String], set: [String: String]?, label: String) {
+        self.table = table
+        self.match = match
+        self.set = set
+        self.label = label
+    }
+
+    /// How history names the place changed.
+    public var place: String { "database:\(table)" }
 }
 
 /// A named group of changes that history lists and undo reverts as one.

@@ -18,6 +18,23 @@ public final class Journal {
     /// Where the lock on the site itself is made (`<wp-content>/.wprescue-lock`); nil: only the local lock.
     private let siteLockFolder: String?
     private let clock: () -> Date
+    /// Opens the site's database for steps that change rows (set by whoever applies or undoes
+    /// them; opened once, when the first such step needs it).
+    public var openDatabase: (() throws -> WordPressDatabase)?
+    private var openedDatabase: WordPressDatabase?
+
+    /// The database for a row step: JournalError.databaseUnavailable when none can be opened.
+    func database() throws -> WordPressDatabase {
+        if let openedDatabase { return openedDatabase }
+        guard let openDatabase else { throw JournalError.databaseUnavailable(detail: "no database connection was set up") }
+        do {
+            let database = try openDatabase()
+            openedDatabase = database
+            return database
+        } catch {
+            throw JournalError.databaseUnavailable(detail: error.localizedDescription)
+        }
+    }
 
     public init(state: SiteStateDirectory, fileSystem: SiteFileSystem, siteRoot: String, siteLockFolder: String? = nil,
                 clock: @escaping () -> Date = Date.init) {
@@ -142,6 +159,11 @@ public final class Journal {
             let copy = try fileSystem.read(path, offset: start, length: Self.backupLimit)
             let before = try saveBackup(copy, operation: operation, name: "\(step).before")
             return RecordedChange(kind: .discardCreatedFile, path: path, before: before, mode: status.permissions)
+        case .databaseRows(let rows):
+            let saved = try DatabaseRowStore(database: try database()).snapshot(rows)
+            let before = try saveBackup(try Self.encoder.encode(saved), operation: operation, name: "\(step).before")
+            let after = try saveBackup(try Self.encoder.encode(rows), operation: operation, name: "\(step).after")
+            return RecordedChange(kind: .databaseRows, path: rows.place, before: before, after: after)
         }
     }
 
@@ -152,6 +174,7 @@ public final class Journal {
         case .removeDirectory(let path): try fileSystem.removeDirectory(path)
         case .write(let path, let contents): try fileSystem.writeAtomically(path, contents: contents, newFileMode: 0o644)
         case .removeFile(let path), .discardCreatedFile(let path): try fileSystem.removeFile(path)
+        case .databaseRows(let rows): try DatabaseRowStore(database: try database()).apply(rows)
         }
     }
 
@@ -241,6 +264,11 @@ public final class Journal {
             }
         case .discardCreatedFile:
             return // the site did not have it before this run: nothing to put back
+        case .databaseRows:
+            guard let beforeName = change.before, let afterName = change.after else { throw JournalError.backupMissing(path: change.path) }
+            let rows = try Self.decoder.decode(DatabaseRowChange.self, from: try loadBackup(afterName))
+            let saved = try Self.decoder.decode([DatabaseRowStore.Row].self, from: try loadBackup(beforeName))
+            try DatabaseRowStore(database: try database()).restore(saved, undoing: rows, force: force, operation: operation)
         case .removeFile:
             try recoverInterruptedWrite(of: change.path)
             guard let name = change.before else { throw JournalError.backupMissing(path: change.path) }

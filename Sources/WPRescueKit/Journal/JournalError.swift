@@ -19,6 +19,10 @@ public enum JournalError: Error, Equatable {
     case unknownOperation(String)
     /// A step failed and the steps before it could not all be put back.
     case rollbackIncomplete(operation: String, original: String, rollback: String)
+    /// A step changes the database and it cannot be reached.
+    case databaseUnavailable(detail: String)
+    /// Rows wprescue changed were changed again by someone else since.
+    case rowsChangedSinceOperation(label: String, operation: String)
 }
 
 extension JournalError: LocalizedError {
@@ -53,6 +57,10 @@ extension JournalError: LocalizedError {
             return "No operation \(id) in this site's journal; `wprescue history` lists them."
         case .rollbackIncomplete(let operation, let original, let rollback):
             return "\(original) Putting back the steps already done also failed (\(rollback)); run `wprescue undo` once the problem is fixed (operation \(operation))."
+        case .databaseUnavailable(let detail):
+            return "This step changes the site's database, which cannot be reached (\(detail)); fix the connection (see `wprescue db check`) and try again."
+        case .rowsChangedSinceOperation(let label, let operation):
+            return "\(label) was changed again after operation \(operation); undo leaves it alone. Re-run with --force to restore wprescue's backup anyway."
         }
     }
 }

@@ -25,6 +25,7 @@ struct RecordedChange: Codable, Equatable {
         case move, write
         case createDirectory = "create-directory", removeDirectory = "remove-directory", removeFile = "remove-file"
         case discardCreatedFile = "discard-created-file"
+        case databaseRows = "database-rows"
     }
 
     var kind: Kind

@@ -131,6 +131,8 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case htaccessRegenerate = "htaccess-regenerate"
     case removeMaintenance = "remove-maintenance"
     case disableDropin = "disable-dropin"
+    case loginLink = "login-link"
+    case unlockLogins = "unlock-logins"
 
     public var summary: String {
         switch self {
@@ -144,6 +146,8 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .htaccessRegenerate: return "write WordPress's own .htaccess block again (like `htaccess regenerate`)"
         case .removeMaintenance: return "remove the .maintenance file (a copy stays in the journal)"
         case .disableDropin: return "move a drop-in into the quarantine folder (like `plugins disable --dropins`)"
+        case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
+        case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
         }
     }
 
@@ -167,7 +171,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("clean", .flag, "drop everything outside WordPress's block (default false)")]
         case .disableDropin:
             return [PlaybookParameterSpec("name", .dropIn, required: true, "the drop-in's file name, or all")]
-        case .debugOff, .removeMaintenance:
+        case .loginLink:
+            return [PlaybookParameterSpec("user", .text, "the login to log in as (default: the only administrator)")]
+        case .debugOff, .removeMaintenance, .unlockLogins:
             return []
         }
     }
@@ -177,8 +183,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         switch self {
         case .bisectPlugins: return ["culprits-found", "not-broken", "not-a-plugin-problem", "inconclusive", "skipped"]
         case .disablePlugins, .enablePlugins, .disableTheme, .debugOn, .debugOff, .memory, .htaccessRegenerate,
-             .removeMaintenance, .disableDropin:
+             .removeMaintenance, .disableDropin, .unlockLogins:
             return ["done", "unchanged", "skipped"]
+        case .loginLink: return ["done", "skipped"]
         }
     }
 
@@ -189,6 +196,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .memory: return ["value", "operation"]
         case .disablePlugins, .enablePlugins, .disableTheme, .disableDropin: return ["changed", "operation"]
         case .debugOff, .htaccessRegenerate, .removeMaintenance: return ["operation"]
+        // Never the link itself: a placeholder would print the secret a second time.
+        case .loginLink: return ["user", "expires", "operation"]
+        case .unlockLogins: return ["cleared", "operation"]
         }
     }
 }

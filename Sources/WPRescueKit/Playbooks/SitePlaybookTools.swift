@@ -46,6 +46,9 @@ public final class SitePlaybookTools {
     var now: () -> Date = Date.init
     /// When the last change was made, so a probe right after it waits out PHP's opcache.
     var lastChange: Date?
+    /// Opens the site's database and says its table prefix, for the actions that need it
+    /// (`login-link` to find the administrator, `unlock-logins`); nil when it cannot be reached.
+    public var database: (() throws -> (database: WordPressDatabase, tablePrefix: String))?
 
     public init(site: Site, prober: Prober, pages: [String], home: String?, debugMemory: DebugSnapshotMemory,
                 options: Options = Options(), recentSuspects: @escaping ([Extension]) -> [String] = { _ in [] }) {
@@ -84,6 +87,8 @@ public final class SitePlaybookTools {
         case .htaccessRegenerate: return try htaccessRegenerate(parameters)
         case .removeMaintenance: return try removeMaintenance()
         case .disableDropin: return try disableDropin(parameters)
+        case .loginLink: return try loginLink(parameters)
+        case .unlockLogins: return try unlockLogins()
         }
     }
 
@@ -146,6 +151,7 @@ public enum PlaybookSiteGuard {
             case .move(let from, let to): paths = [from, to]
             case .createDirectory(let path), .removeDirectory(let path), .write(let path, _), .removeFile(let path),
                  .discardCreatedFile(let path): paths = [path]
+            case .databaseRows: paths = [] // the site's own database: no file outside it is touched
             }
             for path in paths where !allows(path, layout: layout) {
                 throw PlaybookRunError.outsideSite(path: path, root: layout.root)

@@ -1,51 +1,5 @@
 import Foundation
 
-extension Digest {
-    /// SHA-384 of `message` (FIPS 180-4: SHA-512's compression with its own initial state, cut to 48 bytes).
-    public static func sha384(_ message: [UInt8]) -> [UInt8] {
-        var state = SHA512Tables.sha384Initial
-        var padded = message
-        padded.append(0x80)
-        while padded.count % 128 != 112 { padded.append(0) }
-        padded += [UInt8](repeating: 0, count: 8)
-        let bitLength = UInt64(message.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        var schedule = [UInt64](repeating: 0, count: 80)
-        func rotate(_ value: UInt64, _ count: UInt64) -> UInt64 { (value >> count) | (value << (64 - count)) }
-        for blockStart in stride(from: 0, to: padded.count, by: 128) {
-            for index in 0..<16 {
-                schedule[index] = (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(padded[blockStart + index * 8 + $1]) }
-            }
-            for index in 16..<80 {
-                let s0 = rotate(schedule[index - 15], 1) ^ rotate(schedule[index - 15], 8) ^ (schedule[index - 15] >> 7)
-                let s1 = rotate(schedule[index - 2], 19) ^ rotate(schedule[index - 2], 61) ^ (schedule[index - 2] >> 6)
-                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-            }
-            var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-            for index in 0..<80 {
-                let sum1 = rotate(e, 14) ^ rotate(e, 18) ^ rotate(e, 41)
-                let choice = (e & f) ^ (~e & g)
-                let temporary1 = h &+ sum1 &+ choice &+ SHA512Tables.roundConstants[index] &+ schedule[index]
-                let sum0 = rotate(a, 28) ^ rotate(a, 34) ^ rotate(a, 39)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                h = g; g = f; f = e; e = d &+ temporary1
-                d = c; c = b; b = a; a = temporary1 &+ sum0 &+ majority
-            }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-        }
-        return Array(state.prefix(6).flatMap { word in stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt64($0)) } })
-    }
-
-    /// HMAC-SHA384 (RFC 2104, block size 128).
-    public static func hmacSHA384(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key.count > 128 ? sha384(key) : key
-        block += [UInt8](repeating: 0, count: 128 - block.count)
-        let inner = sha384(block.map { $0 ^ 0x36 } + message)
-        return sha384(block.map { $0 ^ 0x5c } + inner)
-    }
-}
-
 /// bcrypt as PHP's `password_hash(…, PASSWORD_BCRYPT)` writes it (`$2y$`, the same algorithm as
 /// OpenBSD's `$2b$`): EksBlowfish with the password (NUL-terminated, at most 72 bytes) and a
 /// 16-byte salt, then "OrpheanBeholderScryDoubt" encrypted 64 times.

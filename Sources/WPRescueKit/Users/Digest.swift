@@ -1,107 +1,22 @@
+import Crypto
 import Foundation
 
-/// The digests the login helper and WordPress's password hashes need. Foundation on Linux has
-/// none, and the core links no crypto library; these follow FIPS 180-4 and RFC 1321 exactly
-/// and are checked against published vectors in the tests.
+/// The digests the login helper and WordPress's password hashes need, from swift-crypto (MD5
+/// only for phpass, which WordPress before 6.8 still verifies with it).
 public enum Digest {
-    /// SHA-256 of `message`.
-    public static func sha256(_ message: [UInt8]) -> [UInt8] {
-        var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var schedule = [UInt32](repeating: 0, count: 64)
-        let padded = pad(message, bigEndianLength: true)
-        for blockStart in stride(from: 0, to: padded.count, by: 64) {
-            for index in 0..<16 {
-                let offset = blockStart + index * 4
-                schedule[index] = UInt32(padded[offset]) << 24 | UInt32(padded[offset + 1]) << 16
-                    | UInt32(padded[offset + 2]) << 8 | UInt32(padded[offset + 3])
-            }
-            for index in 16..<64 {
-                let s0 = rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18) ^ (schedule[index - 15] >> 3)
-                let s1 = rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19) ^ (schedule[index - 2] >> 10)
-                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-            }
-            var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-            for index in 0..<64 {
-                let sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let temporary1 = h &+ sum1 &+ choice &+ sha256Constants[index] &+ schedule[index]
-                let sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                h = g; g = f; f = e; e = d &+ temporary1
-                d = c; c = b; b = a; a = temporary1 &+ sum0 &+ majority
-            }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-        }
-        return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
-    }
+    public static func sha256(_ message: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: message)) }
 
-    /// MD5 of `message`: phpass's portable hashes, which WordPress before 6.8 stores, are built from it.
-    public static func md5(_ message: [UInt8]) -> [UInt8] {
-        var state: [UInt32] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]
-        let padded = pad(message, bigEndianLength: false)
-        var words = [UInt32](repeating: 0, count: 16)
-        for blockStart in stride(from: 0, to: padded.count, by: 64) {
-            for index in 0..<16 {
-                let offset = blockStart + index * 4
-                words[index] = UInt32(padded[offset]) | UInt32(padded[offset + 1]) << 8
-                    | UInt32(padded[offset + 2]) << 16 | UInt32(padded[offset + 3]) << 24
-            }
-            var a = state[0], b = state[1], c = state[2], d = state[3]
-            for index in 0..<64 {
-                var mixed: UInt32
-                var wordIndex: Int
-                switch index {
-                case 0..<16: mixed = (b & c) | (~b & d); wordIndex = index
-                case 16..<32: mixed = (d & b) | (~d & c); wordIndex = (5 * index + 1) % 16
-                case 32..<48: mixed = b ^ c ^ d; wordIndex = (3 * index + 5) % 16
-                default: mixed = c ^ (b | ~d); wordIndex = (7 * index) % 16
-                }
-                mixed = mixed &+ a &+ md5Constants[index] &+ words[wordIndex]
-                a = d; d = c; c = b
-                b = b &+ rotateLeft(mixed, md5Shifts[index])
-            }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        }
-        return state.flatMap { word in [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
+    public static func sha384(_ message: [UInt8]) -> [UInt8] { Array(SHA384.hash(data: message)) }
+
+    public static func md5(_ message: [UInt8]) -> [UInt8] { Array(Insecure.MD5.hash(data: message)) }
+
+    /// HMAC-SHA384 (RFC 2104), as WordPress 6.8's `wp_hash_password` pre-hashes with key `wp-sha384`.
+    public static func hmacSHA384(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA384>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
     /// Lower-case hexadecimal, as PHP's `hash()` returns it.
     public static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
-
-    private static func pad(_ message: [UInt8], bigEndianLength: Bool) -> [UInt8] {
-        var padded = message
-        padded.append(0x80)
-        while padded.count % 64 != 56 { padded.append(0) }
-        let bitLength = UInt64(message.count) &* 8
-        let shifts = bigEndianLength ? Array(stride(from: 56, through: 0, by: -8)) : Array(stride(from: 0, through: 56, by: 8))
-        for shift in shifts { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        return padded
-    }
-
-    private static func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
-    private static func rotateLeft(_ value: UInt32, _ count: UInt32) -> UInt32 { (value << count) | (value >> (32 - count)) }
-
-    private static let sha256Constants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    private static let md5Shifts: [UInt32] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ]
-
-    /// floor(abs(sin(i + 1)) * 2^32), as RFC 1321 defines them.
-    private static let md5Constants: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }
 }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import WPRescueKit
+
+/// Named after what it prints, core's recovery mode link: unlike `login`, it does not get past the
+/// password; it gets past a plugin or theme that breaks wp-admin, as core's e-mail would.
+struct RecoveryLinkCommand: SiteCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recovery-link",
+        abstract: "Print WordPress's own recovery mode link (no e-mail needed): wp-admin opens with the failing plugin paused.",
+        discussion: """
+        Writes a recovery key into core's recovery_keys option the way core does (only its hash), \
+        through the database, and prints core's link once. Open it, log in as an administrator: core \
+        pauses each plugin or theme that dies, for your browser only, and wp-admin shows which. \
+        `wprescue undo` takes an unused key back.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "How long the link works: 30s, 15m, 2h (at most 24h, core's own limit).")
+    var expires: String = "15m"
+
+    func validate() throws {
+        guard let lifetime = LoginCommand.lifetime(expires), RecoveryLink.lifetimes.contains(lifetime) else {
+            throw ValidationError("--expires takes 30s, 15m or 2h, from 1m to 24h.")
+        }
+    }
+
+    func execute(_ context: CommandContext) throws {
+        let site = try context.site()
+        let (database, credentials) = try SiteDatabase.connectForChanges(context, site: site)
+        let settings = try SiteAddressSettings.read(site: site, database: database, tablePrefix: credentials.tablePrefix)
+        guard let siteURL = settings.siteURL else {
+            throw CLIError.unsupportedSite("Neither WP_SITEURL nor the siteurl option says where wp-login.php is; `wprescue url show` says more.")
+        }
+        guard let version = try WordPressVersion.read(from: site) else {
+            throw CLIError.unsupportedSite("wp-includes/version.php does not say which WordPress this is, so wprescue cannot tell whether it has recovery mode.")
+        }
+        let stored = try WordPressOptions.read([RecoveryLink.option], from: database, tablePrefix: credentials.tablePrefix)[RecoveryLink.option]
+        let remedy = try RecoveryLink(site: site, tablePrefix: credentials.tablePrefix)
+            .plan(command: CommandContext.commandLine, siteURL: siteURL, stored: stored, wordpressVersion: version,
+                  lifetime: LoginCommand.lifetime(expires) ?? RecoveryLink.defaultLifetime)
+        site.journal.openDatabase = { database }
+        if global.dryRun {
+            _ = try context.apply(remedy.changes, on: site)
+            context.console.note("Dry run: no link was made.")
+            return
+        }
+        let operation = try context.apply(remedy.changes, on: site)
+        context.console.note("Recovery mode link, valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:")
+        context.console.line(remedy.facts.url)
+        remedy.notes.forEach { context.console.note($0) }
+        if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
+        try context.console.emit(json: ["url": AnyEncodable(remedy.facts.url), "expires": AnyEncodable(ISO8601DateFormatter().string(from: remedy.facts.expires)),
+                                        "operation": AnyEncodable(operation)])
+    }
+}

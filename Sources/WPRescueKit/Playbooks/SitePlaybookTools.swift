@@ -72,6 +72,7 @@ public final class SitePlaybookTools {
         case .configValid: return try configValid()
         case .pluginsCount: return try pluginsCount()
         case .constant: return try constant(parameters)
+        case .siteAddress: return try siteAddress()
         }
     }
 
@@ -89,6 +90,8 @@ public final class SitePlaybookTools {
         case .disableDropin: return try disableDropin(parameters)
         case .loginLink: return try loginLink(parameters)
         case .unlockLogins: return try unlockLogins()
+        case .urlSet: return try urlSet(parameters)
+        case .recoveryLink: return try recoveryLink()
         }
     }
 

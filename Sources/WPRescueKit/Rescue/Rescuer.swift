@@ -40,6 +40,8 @@ public final class Rescuer {
     private var timeline: [RescueReport.Event] = []
     private var tried = Set<Attempt>()
     private var verdict: ProbeVerdict = .healthy
+    /// The pages of the latest probe, to tell a broken login page from a broken site.
+    private var lastReport: Prober.Report?
     private var cause: Finding?
     /// The debug settings this rescue replaced, to put back at the end.
     private var debugSnapshot: DebugSettings?
@@ -308,6 +310,7 @@ public final class Rescuer {
             report = again
         }
         verdict = report.verdict
+        lastReport = report
         event(.probe, "\(why): \(verdict.rawValue)")
         progress("Probe (\(why)): \(verdict.rawValue): \(verdict.explanation).")
         return verdict
@@ -341,6 +344,9 @@ public final class Rescuer {
             default:
                 break
             }
+        }
+        if !verdict.isHealthy, let login = lastReport.flatMap(Diagnostician.loginFinding(for:)) {
+            next.append(login.summary + ".")
         }
         if !verdict.isHealthy && next.isEmpty {
             next.append("wprescue could not bring the site back. Ask the host to restart PHP-FPM and check the server's error log; restoring a backup is the last resort.")

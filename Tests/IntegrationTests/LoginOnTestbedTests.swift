@@ -27,15 +27,39 @@ struct Browser {
                    "data-urlencode = \(Self.quoted("pwd=" + password))", "data = \"wp-submit=Log+In\""])
     }
 
+    /// Logs in as a browser does: opens wp-login.php, posts the form to its own action (wherever
+    /// siteurl puts it) and follows every redirect (a 301/302 turns the POST into a GET, as in
+    /// browsers). `location` of the page returned is the address it ended on.
+    func logInThroughForm(_ login: String, _ password: String, at site: String) throws -> Page {
+        let form = try get(site + "/wp-login.php")
+        guard let start = form.body.range(of: "id=\"loginform\""),
+              let action = form.body[start.upperBound...].range(of: "action=\"") else { return form }
+        let target = String(form.body[action.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&#038;", with: "&")
+        return try fetch(["url = \(Self.quoted(target))", "data-urlencode = \(Self.quoted("log=" + login))",
+                          "data-urlencode = \(Self.quoted("pwd=" + password))", "data = \"wp-submit=Log+In&testcookie=1\"", "location"],
+                         writeOut: "%{http_code} %{url_effective}")
+    }
+
+    /// A page fetched following redirects; `location` is the address it ended on.
+    func follow(_ url: String) throws -> Page {
+        try fetch(["url = \(Self.quoted(url))", "location"], writeOut: "%{http_code} %{url_effective}")
+    }
+
+    /// The page's `<title>`, unescaped enough to read ("Dashboard ‹ site — WordPress").
+    static func title(of page: Page) -> String {
+        guard let start = page.body.range(of: "<title>"), let end = page.body[start.upperBound...].range(of: "</title>") else { return "" }
+        return String(page.body[start.upperBound..<end.lowerBound])
+    }
+
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    private func fetch(_ configuration: [String]) throws -> Page {
+    private func fetch(_ configuration: [String], writeOut: String = "%{http_code} %{redirect_url}") throws -> Page {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         let marker = "\n--wprescue-status--"
-        process.arguments = ["-s", "-K", "-", "-b", jar, "-c", jar, "-w", marker + "%{http_code} %{redirect_url}"]
+        process.arguments = ["-s", "-K", "-", "-b", jar, "-c", jar, "-w", marker + writeOut]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output

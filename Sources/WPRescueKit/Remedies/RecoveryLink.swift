@@ -9,11 +9,10 @@ import Foundation
 ///
 /// This writes the key the way `WP_Recovery_Mode_Key_Service::generate_and_store_recovery_mode_key()`
 /// does: a 22-character token and key from `wp_generate_password( 22, false )`'s alphabet, and in
-/// the `recovery_keys` option `$token => ['hashed_key' => phpass portable hash of the key,
-/// 'created_at' => time]`. Core accepts a key for a day after `created_at` (its default e-mail
+/// the `recovery_keys` option `$token => ['hashed_key' => hash of the key, 'created_at' => time]`,
+/// the hash being phpass's portable one before 6.8 and `wp_fast_hash()` (BLAKE2b) from 6.8, as
+/// each version writes it. Core accepts a key for a day after `created_at` (its default e-mail
 /// rate limit) and consumes it on use; the record is dated so the link expires after `lifetime`.
-/// WordPress 6.8 stores new keys with `wp_fast_hash()` but still checks phpass hashes
-/// (`wp_verify_fast_hash()`'s back-compat branch), so the phpass hash works there too.
 /// Only the hash is written; the key is in the link alone.
 public struct RecoveryLink {
     public struct Facts: Sendable {
@@ -69,7 +68,8 @@ public struct RecoveryLink {
         let token = Self.password(random: random), key = Self.password(random: random)
         let expires = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lifetime).rounded(.down))
         let createdAt = Int(expires.timeIntervalSince1970 - Self.coreLifetime)
-        let entry = Self.entry(token: token, hashedKey: PortableHash.hash(key, salt: random(6)), createdAt: createdAt)
+        let hashed = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0) >= (6, 8) ? PasswordHash.fastHash(key) : PortableHash.hash(key, salt: random(6))
+        let entry = Self.entry(token: token, hashedKey: hashed, createdAt: createdAt)
         let value = Self.adding(entry, to: stored)
         let change = DatabaseRowChange(table: tablePrefix + "options", match: ["option_name": Self.option], set: ["option_value": value],
                                        label: "the \(Self.option) option (core's recovery mode keys)",

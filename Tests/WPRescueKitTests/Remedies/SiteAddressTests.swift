@@ -211,6 +211,13 @@ struct SiteAddressRemedyTests {
         #expect(fields["created_at"] == .int(1_800_000_600 - 86_400), "core's day-long window ends when the link expires")
     }
 
+    @Test func `from WordPress 6.8 the key is stored as wp_fast_hash writes it`() throws {
+        let plan = try RecoveryLink(site: site, tablePrefix: "wp_").plan(command: "test", siteURL: "https://x.test", stored: nil, wordpressVersion: "6.8.2")
+        let key = try #require(plan.facts.url.components(separatedBy: "rm_key=").last)
+        guard case .databaseRows(let rows) = try #require(plan.changes.changes.first) else { Issue.record("not a row change"); return }
+        #expect(rows.set?["option_value"]?.contains("s:49:\"\(PasswordHash.fastHash(key))\"") == true)
+    }
+
     @Test func `other recovery keys stay byte for byte; a damaged option is replaced`() {
         let entry = RecoveryLink.entry(token: "t", hashedKey: "h", createdAt: 5)
         let existing = "a:1:{s:3:\"abc\";a:2:{s:10:\"hashed_key\";s:3:\"x'y\";s:10:\"created_at\";i:1;}}"

@@ -79,6 +79,26 @@ struct Browser {
     }
 }
 
+extension Testbed {
+    /// The WordPress administrator's password, from the test bed's secrets.
+    func adminPassword() throws -> String {
+        try String(contentsOfFile: self["WP_ADMIN_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The live site's database, reached with wp-config.php's credentials, for arranging and comparing rows.
+    func siteDatabase(state: String) throws -> WordPressDatabase {
+        let site = try Site.open(path: sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:", environment: ["WPRESCUE_STATE_DIR": state])
+        return try MariaDBConnector().connect(try DatabaseCredentials.read(from: site).credentials, timeoutSeconds: 5)
+    }
+}
+
+/// The link a command printed, checked to appear exactly once in `output`.
+func linkShownOnce(in output: String, matching pattern: String) throws -> String {
+    let link = String(try #require(output.firstMatch(of: try Regex(pattern))).output[0].substring ?? "")
+    #expect(output.components(separatedBy: link).count == 2, "the link is shown once")
+    return link
+}
+
 /// Every file under `folder`, as text, for looking for secrets that must not be there.
 func everythingUnder(_ folder: String) -> String {
     let files = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
@@ -107,12 +127,7 @@ struct LoginOnTestbedTests {
     }
 
     /// The test bed's database, for arranging users.
-    func database() throws -> WordPressDatabase {
-        let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                                 environment: ["WPRESCUE_STATE_DIR": state])
-        let (credentials, _) = try DatabaseCredentials.read(from: site)
-        return try MariaDBConnector().connect(credentials, timeoutSeconds: 5)
-    }
+    func database() throws -> WordPressDatabase { try testbed.siteDatabase(state: state) }
 
     @Test(arguments: SiteBackend.allCases)
     func `the link lands in wp-admin's Dashboard once, then the helper is gone and the link is dead`(backend: SiteBackend) throws {
@@ -238,10 +253,7 @@ struct LoginOnTestbedTests {
         let run = try cli.run(SiteBackend.sftp.siteArguments(testbed) + ["playbook", "run", "locked-out-of-wp-admin",
                                                                           "--url", testbed.nginxURL, "--answers", answers])
         #expect(run.status == 0, "\(run.standardOutput) \(run.standardError)")
-        let output = run.standardOutput + run.standardError
-        let pattern = try Regex(#"http://\S+\?wprescue-login=[A-Za-z0-9_-]+"#)
-        let url = String(try #require(output.firstMatch(of: pattern)).output[0].substring ?? "")
-        #expect(output.components(separatedBy: url).count == 2, "the link is shown once")
+        let url = try linkShownOnce(in: run.standardOutput + run.standardError, matching: #"http://\S+\?wprescue-login=[A-Za-z0-9_-]+"#)
         let browser = Browser()
         _ = try browser.get(url)
         #expect(browser.loggedIn)

@@ -19,17 +19,12 @@ struct SiteAddressOnTestbedTests {
         try testbed.reset()
         state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
         cli = CommandRunner(stateDirectory: state)
-        adminPassword = try String(contentsOfFile: testbed["WP_ADMIN_PASSWORD_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        adminPassword = try testbed.adminPassword()
     }
 
     var admin: String { testbed["WP_ADMIN_USER"] }
 
-    func database() throws -> WordPressDatabase {
-        let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                                 environment: ["WPRESCUE_STATE_DIR": state])
-        return try MariaDBConnector().connect(try DatabaseCredentials.read(from: site).credentials, timeoutSeconds: 5)
-    }
+    func database() throws -> WordPressDatabase { try testbed.siteDatabase(state: state) }
 
     /// The named options' rows, every column as hex, for byte-for-byte comparisons.
     func optionRows(_ names: [String]) throws -> [[String?]] {
@@ -193,10 +188,7 @@ struct SiteAddressOnTestbedTests {
         let run = try cli.run(SiteBackend.local.siteArguments(testbed) + ["playbook", "run", "locked-out-of-wp-admin",
                                                                            "--url", testbed.nginxURL, "--answers", answers])
         #expect(run.status == 0, "\(run.standardOutput) \(run.standardError)")
-        let output = run.standardOutput + run.standardError
-        let pattern = try Regex(#"http://\S+rm_key=[A-Za-z0-9]{22}"#)
-        let link = String(try #require(output.firstMatch(of: pattern)).output[0].substring ?? "")
-        #expect(output.components(separatedBy: link).count == 2, "the link is shown once")
+        let link = try linkShownOnce(in: run.standardOutput + run.standardError, matching: #"http://\S+rm_key=[A-Za-z0-9]{22}"#)
         let browser = Browser()
         _ = try browser.follow(link)
         #expect(Browser.title(of: try browser.logInThroughForm(admin, adminPassword, at: testbed.nginxURL)).contains("Dashboard"))

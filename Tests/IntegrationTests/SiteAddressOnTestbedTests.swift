@@ -85,6 +85,28 @@ struct SiteAddressOnTestbedTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == original)
     }
 
+    @Test func `with SFTP alone and no way to the database, url show reads the pages and url set writes the constant`() throws {
+        try testbed.inject("address-mismatch")
+        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
+        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let config = testbed.sitePath + "/wp-config.php"
+        let original = try Data(contentsOf: URL(fileURLWithPath: config))
+        let show = try sftpOnly.run(site + ["url", "show", "--url", testbed.nginxURL])
+        #expect(show.status == 2, "\(show.standardOutput) \(show.standardError)")
+        #expect(show.standardOutput.contains("(database not reachable)"))
+        #expect(show.standardOutput.contains("wprescue url set \(testbed.nginxURL) --only siteurl"), "\(show.standardOutput)")
+
+        let set = try sftpOnly.run(site + ["url", "set", testbed.nginxURL, "--only", "siteurl"])
+        #expect(set.succeeded, "\(set.standardError)")
+        #expect(set.standardOutput.contains("WP_SITEURL in wp-config.php: (not set) → \(testbed.nginxURL)"), "\(set.standardOutput)")
+        #expect(try logInTitle().loggedIn, "the constant overrides the option WordPress cannot be told about from here")
+        #expect(!(show.standardOutput + show.standardError + set.standardOutput + set.standardError).contains(sshPassword))
+        #expect(try sftpOnly.run(site + ["undo"]).succeeded)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == original)
+    }
+
     @Test func `url set refuses an address that is not one, and --dry-run changes nothing`() throws {
         let site = SiteBackend.local.siteArguments(testbed)
         for bad in ["ftp://example.com", "example.com", "http://example.com/?x=1", "http://exa mple.com"] {

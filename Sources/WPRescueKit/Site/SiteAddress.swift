@@ -164,7 +164,16 @@ public enum SiteAddressCheck {
         if let constant = settings.siteURLConstant, let option = settings.siteURLOption, trimmed(constant) != trimmed(option) {
             notes.append("WP_SITEURL in wp-config.php (\(constant)) overrides the siteurl option (\(option)).")
         }
-        guard let home = settings.home.map(trimmed), let siteURL = settings.siteURL.map(trimmed) else {
+        // Without the database (an SFTP account that may not forward), the pages say what the
+        // options would: wp-login.php's form posts to siteurl, and the visitor came in at home.
+        var inferredSiteURL: String?
+        if settings.siteURL == nil, let action = observed.loginFormAction, action.hasSuffix("/wp-login.php") {
+            inferredSiteURL = String(action.dropLast("/wp-login.php".count))
+            notes.append("The database cannot be read from here: siteurl is taken from where the login form posts (\(action)).")
+        }
+        let visitorHome = observed.homePage.start.isEmpty ? nil : observed.homePage.start
+        guard let home = (settings.home ?? (settings.optionsRead ? nil : visitorHome)).map(trimmed),
+              let siteURL = (settings.siteURL ?? inferredSiteURL).map(trimmed) else {
             return Verdict(problem: nil, explanation: "The site's address is not known: neither wp-config.php nor the database (unreachable from here) says it.",
                            notes: notes)
         }

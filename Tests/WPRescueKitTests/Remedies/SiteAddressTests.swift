@@ -108,6 +108,18 @@ struct SiteAddressTests {
         #expect(verdict.notes == ["WP_HOME in wp-config.php (http://example.test) overrides the home option (http://old.test)."])
     }
 
+    @Test func `without the database, siteurl is read from where the login form posts`() {
+        let verdict = judge(SiteAddressSettings(optionsRead: false), [
+            "http://example.test/": .init(status: 200),
+            "http://example.test/wp-login.php": .init(status: 200, body: loginForm(action: "http://www.example.test/wp-login.php")),
+            "http://www.example.test/wp-login.php": .init(status: 301, location: "http://example.test/wp-login.php"),
+            "http://example.test/wp-admin/": .init(status: 302, location: "http://www.example.test/wp-login.php?reauth=1"),
+        ])
+        #expect(verdict.problem == .loginPostRedirected)
+        #expect(verdict.fixArguments == ["url", "set", "http://example.test", "--only", "siteurl"])
+        #expect(verdict.notes.contains { $0.contains("siteurl is taken from where the login form posts") })
+    }
+
     @Test func `an address that does not answer is said, with no fix to guess`() {
         let verdict = judge(SiteAddressSettings(homeOption: home, siteURLOption: home), [:])
         #expect(verdict.problem == .unreachable)

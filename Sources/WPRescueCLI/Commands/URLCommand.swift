@@ -19,7 +19,6 @@ struct URLCommand: ParsableCommand {
             when the address is why logins fail or loop.
             """
         )
-        static var runsOnAliasGroups: Bool { false }
         @OptionGroup var global: GlobalOptions
         @OptionGroup var probe: ProbeOptions
 
@@ -100,7 +99,11 @@ struct URLCommand: ParsableCommand {
             if let opened { site.journal.openDatabase = { opened.database } }
             let operation = try context.apply(remedy.changes, on: site)
             if !global.dryRun { remedy.facts.changed.forEach { context.console.line(TerminalText.inert($0.line)) } }
-            remedy.notes.forEach { context.console.line(TerminalText.inert($0)) }
+            if global.dryRun && !remedy.isEmpty {
+                context.console.note("Dry run: nothing was changed.")
+            } else {
+                remedy.notes.forEach { context.console.line(TerminalText.inert($0)) }
+            }
             if let operation { context.console.line("Undo with: wprescue undo   (operation \(operation))") }
             try context.console.emit(json: ["operation": AnyEncodable(operation), "url": AnyEncodable(remedy.facts.url),
                                             "changed": AnyEncodable(remedy.facts.changed), "dryRun": AnyEncodable(global.dryRun)])

@@ -107,6 +107,27 @@ struct SiteAddressOnTestbedTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == original)
     }
 
+    @Test(arguments: SiteBackend.allCases)
+    func `rescue ends a redirect loop between www and bare by setting the address the server insists on; undo restores it`(backend: SiteBackend) throws {
+        try testbed.inject("address-loop")
+        let site = backend.siteArguments(testbed)
+        let before = try optionRows(["home", "siteurl"])
+        let show = try cli.run(site + ["url", "show"])
+        #expect(show.status == 2 && show.standardOutput.contains("wprescue url set http://localhost:"), "\(show.standardOutput)")
+        let rescue = try cli.run(site + ["--format", "json", "rescue", "--yes"])
+        #expect(rescue.succeeded, "\(rescue.standardOutput) \(rescue.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(rescue.standardOutput.utf8)) as? [String: Any])
+        #expect(report["before"] as? String == "redirect-loop")
+        #expect(report["after"] as? String == "healthy")
+        #expect(report["cause"] as? String == "redirect-loop")
+        let actions = report["actions"] as? [[String: Any]] ?? []
+        #expect(actions.count == 1 && (actions.first?["description"] as? String)?.contains("the home option: http://www.localhost") == true, "\(actions)")
+        let home = try database().query("SELECT option_value FROM wp_options WHERE option_name = 'home'").value("option_value", row: 0)
+        #expect(home == "http://localhost:\(URLComponents(string: testbed.nginxURL)?.port ?? 0)")
+        #expect(try cli.run(site + ["undo", "--all"]).succeeded)
+        #expect(try optionRows(["home", "siteurl"]) == before)
+    }
+
     @Test func `url set refuses an address that is not one, and --dry-run changes nothing`() throws {
         let site = SiteBackend.local.siteArguments(testbed)
         for bad in ["ftp://example.com", "example.com", "http://example.com/?x=1", "http://exa mple.com"] {

@@ -53,6 +53,8 @@ public struct SetSiteAddress {
         }
     }
 
+    public static let nextStep = "Delete the site's cookies in your browser (or use a private window) and log in again; `wprescue url show` compares the address with what the server answers."
+
     public static func summary(_ url: String, fields: [Field]) -> String {
         "Set the site address (\(fields.map(\.rawValue).joined(separator: ", "))) to \(url)"
     }

@@ -28,6 +28,9 @@ public final class Rescuer {
         public var command = "rescue"
         /// Database findings, when database access is available (never changes the database).
         public var databaseCheck: (() -> [Finding])?
+        /// The site's address as WordPress reads it, with the database to change it when reachable,
+        /// for a redirect loop; nil skips that step.
+        public var siteAddress: (() -> (settings: SiteAddressSettings, tablePrefix: String, database: WordPressDatabase?)?)?
 
         public init() {}
     }
@@ -86,6 +89,8 @@ public final class Rescuer {
         if verdict.isHealthy { return [] }
         try fixHtaccess()
         if verdict.isHealthy { return [] }
+        try fixAddress()
+        if verdict.isHealthy { return [] }
         if verdict == .databaseError { return explainDatabase() }
         if [.connectionRefused, .dnsFailure, .tlsError, .networkError].contains(verdict) {
             cause = Finding(id: .siteUnreachable, severity: .critical, summary: verdict.explanation)
@@ -134,6 +139,25 @@ public final class Rescuer {
         let finding = Finding(id: .htaccessInvalid, severity: .critical, summary: ".htaccess line \(first.line): \(first.problem)")
         let lines = problems.map { "\($0.line)" }.joined(separator: ", ")
         try change("Rewrite WordPress's block in .htaccess and turn off line \(lines) (\(first.problem)), keeping the rest", finding: finding,
+                   plan: remedy.changes)
+    }
+
+    /// A redirect loop between WordPress's address and the one the server insists on: the
+    /// address is set where WordPress reads it (before any plugin is suspected).
+    private func fixAddress() throws {
+        guard verdict == .redirectLoop, let read = options.siteAddress?(), var start = options.urls.first else { return }
+        if start.hasSuffix("/wp-login.php") { start.removeLast("/wp-login.php".count) }
+        let observed = SiteAddressObservation.observe(visitorURL: start, fetcher: prober.fetcher, resolve: prober.options.resolve,
+                                                      timeout: prober.options.timeout, verifyTLS: prober.options.verifyTLS)
+        let found = SiteAddressCheck.judge(read.settings, observed: observed)
+        progress("Site address: \(found.explanation)")
+        guard found.problem != nil, let url = found.fixURL else { return }
+        let remedy = try SetSiteAddress(site: site, tablePrefix: read.tablePrefix)
+            .plan(command: options.command, url: url, fields: found.fixOnly.map { [$0] } ?? SetSiteAddress.Field.allCases, place: nil,
+                  settings: read.settings)
+        if let database = read.database { site.journal.openDatabase = { database } }
+        try change("Set the site's address: \(remedy.facts.changed.map(\.line).joined(separator: "; "))",
+                   finding: Finding(id: .redirectLoop, severity: .critical, summary: String(found.problemText.dropLast(found.problemText.hasSuffix(".") ? 1 : 0))),
                    plan: remedy.changes)
     }
 
@@ -341,6 +365,8 @@ public final class Rescuer {
                 next.append(EndMaintenance.nextStep)
             case .htaccessInvalid:
                 next.append(RegenerateHtaccess.nextStep)
+            case .redirectLoop:
+                next.append(SetSiteAddress.nextStep)
             default:
                 break
             }

@@ -133,6 +133,8 @@ public enum SiteAddressCheck {
         case homeAndSiteURLDiffer = "home-siteurl-differ"
         /// The server sends the home page to another origin (http → https, www → bare).
         case serverMovesHome = "server-moves-home"
+        /// The home page goes round between WordPress's address and the one the server insists on.
+        case homeLoop = "home-loop"
         /// WordPress's address does not answer at all.
         case unreachable
         /// The login cookie's Domain is not the site's host (COOKIE_DOMAIN).
@@ -142,7 +144,11 @@ public enum SiteAddressCheck {
     public struct Verdict: Sendable, Codable, Equatable {
         public var problem: Problem?
         /// One line people can act on.
-        public var explanation: String
+        public var explanation: String {
+            problemText + (fixArguments.map { " Fix: `wprescue \($0.joined(separator: " "))`." } ?? "")
+        }
+        /// What is wrong, without the command.
+        public var problemText: String
         /// The address `url set` should be given, and for which fields (nil: both).
         public var fixURL: String?
         public var fixOnly: SetSiteAddress.Field?
@@ -174,7 +180,7 @@ public enum SiteAddressCheck {
         let visitorHome = observed.homePage.start.isEmpty ? nil : observed.homePage.start
         guard let home = (settings.home ?? (settings.optionsRead ? nil : visitorHome)).map(trimmed),
               let siteURL = (settings.siteURL ?? inferredSiteURL).map(trimmed) else {
-            return Verdict(problem: nil, explanation: "The site's address is not known: neither wp-config.php nor the database (unreachable from here) says it.",
+            return Verdict(problem: nil, problemText: "The site's address is not known: neither wp-config.php nor the database (unreachable from here) says it.",
                            notes: notes)
         }
         // Where the server actually serves the site: where the home page settles, when it does.
@@ -182,15 +188,26 @@ public enum SiteAddressCheck {
             && (observed.homePage.last?.status).map { $0 < 400 } == true ? origin(observed.homePage.final) : nil
 
         func verdict(_ problem: Problem, _ text: String, fix: String?, only: SetSiteAddress.Field? = nil) -> Verdict {
-            let command = fix.map { " Fix: `wprescue url set \($0)\(only.map { " --only \($0.rawValue)" } ?? "")`." } ?? ""
-            return Verdict(problem: problem, explanation: text + command, fixURL: fix, fixOnly: only, notes: notes)
+            Verdict(problem: problem, problemText: text, fixURL: fix, fixOnly: only, notes: notes)
         }
         let siteURLPath = path(siteURL), homePath = path(home)
+        /// In a loop between WordPress's address and another, the other is the one the server
+        /// insists on (WordPress only ever sends people to its own); nil when the loop stays on
+        /// one origin (a plugin's rule, not the address).
+        func insisted(in chain: SiteAddressObservation.Chain, besides own: String?) -> String? {
+            chain.hops.lazy.compactMap { origin($0.url) }.first { $0 != own }
+        }
 
+        if observed.homePage.loops, let homeOrigin = origin(home),
+           observed.homePage.hops.contains(where: { origin($0.url) == homeOrigin }),
+           let other = insisted(in: observed.homePage, besides: homeOrigin) {
+            let circle = observed.homePage.hops.prefix(4).map { shortened($0.url) }.joined(separator: " → ")
+            return verdict(.homeLoop, "The home page goes round between WordPress's home (\(home)) and \(other), where the server sends it back (\(circle) …).",
+                           fix: other + homePath, only: origin(siteURL) == homeOrigin && siteURLPath == homePath ? nil : .home)
+        }
         for chain in [observed.loginPage, observed.admin] where chain.loops {
             let circle = chain.hops.map { shortened($0.url) }.joined(separator: " → ")
-            let target = served ?? origin(home)
-            let fix = target.map { $0 + siteURLPath }
+            let fix = (insisted(in: chain, besides: origin(siteURL)) ?? served).map { $0 + siteURLPath }
             return verdict(.loginLoop, "\(page(chain.start)) redirects in a loop (\(circle)), so no login can finish; WordPress's siteurl is \(siteURL).",
                            fix: fix, only: .siteurl)
         }
@@ -200,7 +217,7 @@ public enum SiteAddressCheck {
         }
         if let target = observed.loginFormTarget, let action = observed.loginFormAction,
            let landed = target.last, target.hops.count > 1 || !target.reached {
-            let fix = (served ?? origin(home)).map { $0 + siteURLPath }
+            let fix = ((target.reached ? origin(landed.url) : nil) ?? served ?? origin(home)).map { $0 + siteURLPath }
             if target.reached {
                 return verdict(.loginPostRedirected, "The login form sends the password to \(origin(action) ?? action) (siteurl \(siteURL)), which the server redirects to \(origin(landed.url) ?? landed.url): the login is lost on the way and the form comes back.",
                                fix: fix, only: .siteurl)
@@ -217,10 +234,10 @@ public enum SiteAddressCheck {
         }
         if let domain = observed.cookieDomain, let host = URLComponents(string: observed.loginPage.final)?.host?.lowercased(),
            !cookieDomainMatches(domain, host: host) {
-            return Verdict(problem: .cookieDomain, explanation: "wp-login.php sets its cookies for the domain \(domain), which is not \(host), so the browser never sends them back: COOKIE_DOMAIN in wp-config.php is wrong. Fix: `wprescue config delete COOKIE_DOMAIN`.",
+            return Verdict(problem: .cookieDomain, problemText: "wp-login.php sets its cookies for the domain \(domain), which is not \(host), so the browser never sends them back: COOKIE_DOMAIN in wp-config.php is wrong. Fix: `wprescue config delete COOKIE_DOMAIN`.",
                            notes: notes)
         }
-        return Verdict(problem: nil, explanation: "The addresses agree: home \(home), siteurl \(siteURL), and the server answers there.", notes: notes)
+        return Verdict(problem: nil, problemText: "The addresses agree: home \(home), siteurl \(siteURL), and the server answers there.", notes: notes)
     }
 
     /// A URL without trailing slashes, as WordPress stores home and siteurl.

@@ -74,6 +74,29 @@ struct SiteAddressTests {
         #expect(verdict.fixArguments == ["url", "set", "http://example.test", "--only", "siteurl"])
     }
 
+    @Test func `a home page going round between WordPress's host and the server's is fixed to the server's`() {
+        let verdict = judge(SiteAddressSettings(homeOption: "http://www.example.test", siteURLOption: "http://www.example.test"), [
+            "http://www.example.test/": .init(status: 301, location: "http://example.test/"),
+            "http://example.test/": .init(status: 301, location: "http://www.example.test/"),
+            "http://www.example.test/wp-login.php": .init(status: 301, location: "http://example.test/wp-login.php"),
+            "http://example.test/wp-login.php": .init(status: 200, body: loginForm(action: "http://www.example.test/wp-login.php")),
+            "http://www.example.test/wp-admin/": .init(status: 301, location: "http://example.test/wp-admin/"),
+            "http://example.test/wp-admin/": .init(status: 302, location: "http://www.example.test/wp-login.php"),
+        ], visitor: "http://www.example.test")
+        #expect(verdict.problem == .homeLoop)
+        #expect(verdict.fixArguments == ["url", "set", "http://example.test"])
+    }
+
+    @Test func `a loop that stays on one host is a plugin's, not the address: no url set is offered`() {
+        let verdict = judge(SiteAddressSettings(homeOption: home, siteURLOption: home), [
+            "http://example.test/": .init(status: 302, location: "http://example.test/welcome/"),
+            "http://example.test/welcome/": .init(status: 302, location: "http://example.test/"),
+            "http://example.test/wp-login.php": .init(status: 200, body: loginForm(action: "http://example.test/wp-login.php")),
+            "http://example.test/wp-admin/": .init(status: 302, location: "http://example.test/wp-login.php"),
+        ])
+        #expect(verdict.fixURL == nil, "\(verdict.explanation)")
+    }
+
     @Test func `home and siteurl on different hosts is named even when both answer`() {
         let verdict = judge(SiteAddressSettings(homeOption: home, siteURLOption: "http://other.test"), [
             "http://example.test/": .init(status: 200),

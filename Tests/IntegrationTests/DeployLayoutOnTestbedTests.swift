@@ -8,23 +8,19 @@ extension TestbedSuites {
 /// files are found and read, edits land in shared/, the links stay links, and undo restores
 /// the whole deploy byte for byte.
 @Suite
-struct DeployLayoutOnTestbedTests {
-    let testbed: Testbed
+struct DeployLayoutOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let deploy: String
     let current: String
-    let state: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        try testbed.inject("deploy-layout")
-        current = testbed["DEPLOY_PATH"]
+        bed = try TestbedRun("deploy-layout")
+        current = bed.testbed["DEPLOY_PATH"]
         deploy = (current as NSString).deletingLastPathComponent
-        state = NSTemporaryDirectory() + "wprescue-deploy-state-\(UUID().uuidString.prefix(8))"
     }
 
     func run(_ backend: SiteBackend, _ arguments: [String], input: String? = nil) throws -> CommandRunner.Result {
-        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: current) + arguments, input: input)
+        try bed.run(backend, path: current, arguments, input: input)
     }
 
     func link(_ relative: String) throws -> String {
@@ -36,7 +32,7 @@ struct DeployLayoutOnTestbedTests {
         let before = try TreeSnapshot(of: deploy)
         let list = try run(backend, ["--format", "json", "plugins", "list"])
         #expect(list.succeeded, "\(list.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(list)
         let plugins = try #require(json["plugins"] as? [[String: Any]])
         let akismet = try #require(plugins.first { $0["slug"] as? String == "akismet" })
         #expect(akismet["path"] as? String == deploy + "/shared/plugins/akismet")
@@ -92,23 +88,19 @@ extension TestbedSuites {
 /// The test bed's `config-above` variant: wp-config.php one folder above ABSPATH, which
 /// WordPress itself loads from there. Found, edited there and restored by undo, both backends.
 @Suite
-struct ConfigAboveOnTestbedTests {
-    let testbed: Testbed
+struct ConfigAboveOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let site: String
     let above: String
-    let state: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        try testbed.inject("config-above")
-        site = testbed["ABOVE_PATH"]
+        bed = try TestbedRun("config-above")
+        site = bed.testbed["ABOVE_PATH"]
         above = (site as NSString).deletingLastPathComponent
-        state = NSTemporaryDirectory() + "wprescue-above-state-\(UUID().uuidString.prefix(8))"
     }
 
     func run(_ backend: SiteBackend, _ arguments: [String]) throws -> CommandRunner.Result {
-        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: site) + arguments)
+        try bed.run(backend, path: site, arguments)
     }
 
     @Test func `WordPress itself loads the wp-config.php above its folder`() throws {
@@ -127,7 +119,7 @@ struct ConfigAboveOnTestbedTests {
         let before = try TreeSnapshot(of: above)
         let list = try run(backend, ["--format", "json", "config", "list"])
         #expect(list.succeeded, "\(list.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(list)
         #expect(json["file"] as? String == above + "/wp-config.php")
 
         let memory = try run(backend, ["memory", "256M"])

@@ -57,6 +57,50 @@ struct DeployLayoutOnTestbedTests: TestbedSuite {
         #expect(after == before, "differs at \(after.differences(from: before))")
     }
 
+    /// A deploy the way Deployer makes one: a copy of the live release as releases/2 (links
+    /// kept, owner kept), then `current` switched to it.
+    func deployNewRelease() throws {
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-a", deploy + "/releases/1", deploy + "/releases/2"]
+        try copy.run()
+        copy.waitUntilExit()
+        try #require(copy.terminationStatus == 0)
+        try FileManager.default.removeItem(atPath: current)
+        try FileManager.default.createSymbolicLink(atPath: current, withDestinationPath: "releases/2")
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `after a new deploy, undo sees only the live release and points at the earlier release's changes`(backend: SiteBackend) throws {
+        let before = try TreeSnapshot(of: deploy + "/shared")
+        let memory = try run(backend, ["memory", "256M"])
+        #expect(memory.succeeded, "\(memory.standardError)")
+        try deployNewRelease()
+
+        let history = try run(backend, ["--format", "json", "history"])
+        #expect(history.succeeded, "\(history.standardError)")
+        let json = try bed.json(history)
+        #expect((json["operations"] as? [Any])?.isEmpty == true, "release 2 has no changes of its own")
+        let others = try #require(json["otherReleases"] as? [[String: Any]])
+        #expect(others.count == 1)
+        #expect(others.first?["release"] as? String == "1")
+        #expect(others.first?["stillApplied"] as? Int == 1)
+        let earlierSite = try #require(others.first?["siteAddress"] as? String)
+        #expect(earlierSite.hasSuffix(deploy + "/releases/1"))
+        #expect(try run(backend, ["history"]).standardOutput.contains("Release 1 of this deploy has its own journal"))
+
+        let undo = try run(backend, ["undo"])
+        #expect(undo.status == 1)
+        #expect(undo.standardError.contains("Nothing to undo in release 2"), "\(undo.standardError)")
+        #expect(undo.standardError.contains("--site \(earlierSite) "), "the command names the earlier release: \(undo.standardError)")
+        #expect(try String(contentsOfFile: deploy + "/shared/wp-config.php", encoding: .utf8).contains("'256M'"), "nothing undone yet")
+
+        let earlier = try bed.run(backend, path: deploy + "/releases/1", ["undo"])
+        #expect(earlier.succeeded, "\(earlier.standardError)")
+        let after = try TreeSnapshot(of: deploy + "/shared")
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
+
     @Test(arguments: SiteBackend.allCases)
     func `a wp-config.php linked outside the site and its shared folder is read but not written`(backend: SiteBackend) throws {
         let outside = NSTemporaryDirectory() + "wprescue-outside-\(UUID().uuidString.prefix(8))"

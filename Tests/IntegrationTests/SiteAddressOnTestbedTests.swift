@@ -8,18 +8,13 @@ extension TestbedSuites {
 /// `url show` / `url set`, `recovery-link`, and what diagnose and the locked-out playbook make of
 /// them, on the real test bed with a browser's cookie jar.
 @Suite
-struct SiteAddressOnTestbedTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
+struct SiteAddressOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let adminPassword: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-        adminPassword = try testbed.adminPassword()
+        bed = try TestbedRun()
+        adminPassword = try bed.secret("WP_ADMIN_PASSWORD_FILE")
     }
 
     var admin: String { testbed["WP_ADMIN_USER"] }

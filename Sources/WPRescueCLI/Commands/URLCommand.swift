@@ -29,7 +29,7 @@ struct URLCommand: ParsableCommand {
             guard let visitor = probe.url.first ?? context.alias?.url ?? settings.home else {
                 throw CLIError.invalidArguments("The site's address is neither in wp-config.php nor in a database reachable from here; pass --url https://example.com.")
             }
-            let observed = SiteAddressObservation.observe(visitorURL: try ProbeOptions.web(visitor, from: "--url"), fetcher: CurlPageFetcher(),
+            let observed = SiteAddressObservation.observe(visitorURL: try ProbeOptions.web(visitor, from: probe.url.isEmpty ? "the site's home address" : "--url"), fetcher: CurlPageFetcher(),
                                                           resolve: probe.resolve, timeout: probe.timeout, verifyTLS: !probe.insecure)
             let verdict = SiteAddressCheck.judge(settings, observed: observed)
             let console = context.console

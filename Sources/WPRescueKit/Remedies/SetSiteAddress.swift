@@ -92,17 +92,19 @@ public struct SetSiteAddress {
         for field in fields {
             let constant = field == .home ? settings.homeConstant : settings.siteURLConstant
             let option = field == .home ? settings.homeOption : settings.siteURLOption
-            let chosen = place ?? (constant != nil || !settings.optionsRead ? .config : .database)
+            let computed = settings.computedConstants.contains(field.constant)
+            let chosen = place ?? (constant != nil || computed || !settings.optionsRead ? .config : .database)
             switch chosen {
             case .config:
                 guard constant != url else { continue }
+                if computed { notes.append("\(field.constant) was computed in wp-config.php; it is now the plain address (undo brings the computation back).") }
                 edited = try edited.setting(field.constant, to: .string(url))
                 constants.append(field.constant)
-                changed.append(Changed(field: field, place: .config, before: constant, after: url))
+                changed.append(Changed(field: field, place: .config, before: constant ?? (computed ? "(computed)" : nil), after: url))
             case .database:
                 guard settings.optionsRead else { throw Failure.databaseNeeded(field) }
-                if let constant, constant != url {
-                    notes.append("\(field.constant) in wp-config.php (\(constant)) still overrides the \(field.rawValue) option; `wprescue url set \(url) --only \(field.rawValue) --in config` changes it.")
+                if computed || (constant.map { $0 != url } ?? false) {
+                    notes.append("\(field.constant) in wp-config.php (\(constant ?? "computed")) still overrides the \(field.rawValue) option; `wprescue url set \(url) --only \(field.rawValue) --in config` changes it.")
                 }
                 guard option != url else { continue }
                 changes.append(.databaseRows(DatabaseRowChange(table: tablePrefix + "options", match: ["option_name": field.rawValue],

@@ -11,6 +11,9 @@ public struct SiteAddressSettings: Sendable, Equatable, Codable {
     public var siteURLOption: String?
     /// False when the database could not be read, so the options are unknown.
     public var optionsRead: Bool
+    /// WP_HOME or WP_SITEURL defined with a value computed when PHP runs (`'https://' .
+    /// $_SERVER['HTTP_HOST']`): it wins over the option, but its value is only known from the pages.
+    public var computedConstants: [String] = []
 
     public init(homeConstant: String? = nil, siteURLConstant: String? = nil, homeOption: String? = nil, siteURLOption: String? = nil,
                 optionsRead: Bool = true) {
@@ -21,15 +24,19 @@ public struct SiteAddressSettings: Sendable, Equatable, Codable {
         self.optionsRead = optionsRead
     }
 
-    /// The addresses WordPress uses: the constant when defined, else the option.
-    public var home: String? { homeConstant ?? homeOption }
-    public var siteURL: String? { siteURLConstant ?? siteURLOption }
+    /// The addresses WordPress uses: the constant when defined, else the option (unknown when
+    /// the constant is computed).
+    public var home: String? { homeConstant ?? (computedConstants.contains("WP_HOME") ? nil : homeOption) }
+    public var siteURL: String? { siteURLConstant ?? (computedConstants.contains("WP_SITEURL") ? nil : siteURLOption) }
 
     /// Reads the constants from wp-config.php and, with a database, the options.
     public static func read(site: Site, database: WordPressDatabase?, tablePrefix: String) throws -> SiteAddressSettings {
         let contents = try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20)
         let constants = ConfigPathReader.literalStrings(in: contents, names: ["WP_HOME", "WP_SITEURL"])
         var settings = SiteAddressSettings(homeConstant: constants["WP_HOME"], siteURLConstant: constants["WP_SITEURL"], optionsRead: false)
+        if let config = try? WPConfigFile(data: contents) {
+            settings.computedConstants = ["WP_HOME", "WP_SITEURL"].filter { config.definition(of: $0) != nil && constants[$0] == nil }
+        }
         if let database {
             let options = try WordPressOptions.read(["home", "siteurl"], from: database, tablePrefix: tablePrefix)
             settings.homeOption = options["home"]
@@ -175,10 +182,14 @@ public enum SiteAddressCheck {
         var inferredSiteURL: String?
         if settings.siteURL == nil, let action = observed.loginFormAction, action.hasSuffix("/wp-login.php") {
             inferredSiteURL = String(action.dropLast("/wp-login.php".count))
-            notes.append("The database cannot be read from here: siteurl is taken from where the login form posts (\(action)).")
+            if !settings.optionsRead { notes.append("The database cannot be read from here: siteurl is taken from where the login form posts (\(action)).") }
+        }
+        for name in settings.computedConstants {
+            notes.append("\(name) is computed in wp-config.php when PHP runs, so its value is read from the pages.")
         }
         let visitorHome = observed.homePage.start.isEmpty ? nil : observed.homePage.start
-        guard let home = (settings.home ?? (settings.optionsRead ? nil : visitorHome)).map(trimmed),
+        let homeUnknown = !settings.optionsRead || settings.computedConstants.contains("WP_HOME")
+        guard let home = (settings.home ?? (homeUnknown ? visitorHome : nil)).map(trimmed),
               let siteURL = (settings.siteURL ?? inferredSiteURL).map(trimmed) else {
             return Verdict(problem: nil, problemText: "The site's address is not known: neither wp-config.php nor the database (unreachable from here) says it.",
                            notes: notes)

@@ -195,6 +195,27 @@ struct SiteAddressRemedyTests {
         #expect(database.notes.contains { $0.contains("WP_HOME in wp-config.php (http://old.test) still overrides the home option") })
     }
 
+    @Test func `a computed WP_HOME is replaced in wp-config.php, not hidden behind an option, and read from the pages`() throws {
+        try fixture.write("wp-config.php", FixtureSite.config(extra: "define( 'WP_HOME', 'https://' . $_SERVER['HTTP_HOST'] );"))
+        var settings = try SiteAddressSettings.read(site: site, database: nil, tablePrefix: "wp_")
+        #expect(settings.computedConstants == ["WP_HOME"])
+        settings.optionsRead = true
+        settings.homeOption = "http://old.test"
+        settings.siteURLOption = "http://old.test"
+        #expect(settings.home == nil, "the option does not count: the constant wins")
+        let plan = try SetSiteAddress(site: site, tablePrefix: "wp_").plan(command: "test", url: "https://new.test", place: nil, settings: settings)
+        #expect(plan.facts.changed.map(\.place) == [.config, .database])
+        #expect(plan.facts.changed.first?.before == "(computed)")
+
+        let verdict = SiteAddressCheck.judge(settings, observed: SiteAddressObservation.observe(visitorURL: "http://old.test", fetcher: ScriptedServer(answers: [
+            "http://old.test/": .init(status: 200),
+            "http://old.test/wp-login.php": .init(status: 200, body: loginForm(action: "http://old.test/wp-login.php")),
+            "http://old.test/wp-admin/": .init(status: 302, location: "http://old.test/wp-login.php"),
+        ])))
+        #expect(verdict.problem == nil, "\(verdict.explanation)")
+        #expect(verdict.notes.contains { $0.contains("WP_HOME is computed in wp-config.php") })
+    }
+
     @Test func `the constants are written through the journal and undone byte for byte`() throws {
         let before = try TreeSnapshot(of: fixture.root)
         let plan = try SetSiteAddress(site: site, tablePrefix: "wp_")

@@ -168,6 +168,30 @@ struct SiteAddressOnTestbedTests: TestbedSuite {
         #expect(try cli.run(site + ["undo"]).succeeded, "a key core consumed is left as core left it")
     }
 
+    @Test func `with SFTP alone and no way to the database, the recovery link has core make its own link, once`() throws {
+        try testbed.inject("plugin-fatal")
+        let sshPassword = try bed.secret("SSH_PASSWORD_FILE")
+        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
+        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let made = try sftpOnly.run(site + ["recovery-link", "--url", testbed.nginxURL])
+        #expect(made.succeeded, "\(made.standardError)")
+        #expect(made.standardError.contains("The database cannot be read from here"))
+        let link = made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try #require(link.components(separatedBy: "=").last)
+        #expect(!everythingUnder(state).contains(secret), "the helper's secret is in no journal or backup")
+
+        let browser = Browser()
+        let entered = try browser.follow(link)
+        #expect(entered.location.contains("/wp-login.php?action=entered_recovery_mode"), "core's own link was followed: \(entered.location)")
+        #expect(entered.body.contains("Recovery Mode Initialized"))
+        let dashboard = Browser.title(of: try browser.logInThroughForm(admin, adminPassword, at: testbed.nginxURL))
+        #expect(dashboard.contains("Recovery Mode") && dashboard.contains("Dashboard"), "\(dashboard)")
+        let helpers = (try? FileManager.default.contentsOfDirectory(atPath: testbed.sitePath + "/wp-content/mu-plugins")) ?? []
+        #expect(helpers.isEmpty, "the helper is gone: \(helpers)")
+        #expect(try Browser().follow(link).status == 500, "the link works once: the site's own error again")
+    }
+
     @Test func `undo takes an unused recovery key back, the option removed when it did not exist`() throws {
         let site = SiteBackend.local.siteArguments(testbed)
         _ = try database().query("DELETE FROM wp_options WHERE option_name = 'recovery_keys'")

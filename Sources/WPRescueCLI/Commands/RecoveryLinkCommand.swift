@@ -21,6 +21,9 @@ struct RecoveryLinkCommand: SiteCommand {
     @Option(help: "How long the link works: 30s, 15m, 2h (at most 24h, core's own limit).")
     var expires: String = "15m"
 
+    @Option(help: "The site's address, when the database cannot be read from here and wp-config.php does not say it.")
+    var url: String?
+
     func validate() throws {
         guard let lifetime = LoginCommand.lifetime(expires), RecoveryLink.lifetimes.contains(lifetime) else {
             throw ValidationError("--expires takes 30s, 15m or 2h, from 1m to 24h.")
@@ -29,7 +32,7 @@ struct RecoveryLinkCommand: SiteCommand {
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
-        let (database, credentials) = try SiteDatabase.connectForChanges(context, site: site)
+        guard let (database, credentials) = SiteDatabase.open(context, site: site) else { return try withoutDatabase(context, site: site) }
         let settings = try SiteAddressSettings.read(site: site, database: database, tablePrefix: credentials.tablePrefix)
         guard let siteURL = settings.siteURL else {
             throw CLIError.unsupportedSite("Neither WP_SITEURL nor the siteurl option says where wp-login.php is; `wprescue url show` says more.")
@@ -51,6 +54,27 @@ struct RecoveryLinkCommand: SiteCommand {
         context.console.note("Recovery mode link, valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:")
         context.console.line(remedy.facts.url)
         remedy.notes.forEach { context.console.note($0) }
+        if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
+        try context.console.emit(json: ["url": AnyEncodable(remedy.facts.url), "expires": AnyEncodable(ISO8601DateFormatter().string(from: remedy.facts.expires)),
+                                        "operation": AnyEncodable(operation)])
+    }
+
+    /// With file access alone: a one-time helper has core make its own link when it is opened.
+    private func withoutDatabase(_ context: CommandContext, site: Site) throws {
+        guard let home = url ?? context.alias?.url ?? (try? SiteURLs.home(of: site)) else {
+            throw CLIError.invalidArguments("The database cannot be read from here and wp-config.php does not say the site's address; pass --url https://example.com.")
+        }
+        let remedy = try LoginLink(site: site).plan(command: CommandContext.commandLine, home: home, account: .recoveryMode,
+                                                    lifetime: LoginCommand.lifetime(expires) ?? RecoveryLink.defaultLifetime)
+        if global.dryRun {
+            _ = try context.apply(remedy.changes, on: site)
+            context.console.note("Dry run: no link was made.")
+            return
+        }
+        let operation = try context.apply(remedy.changes, on: site)
+        context.console.note("The database cannot be read from here: this link has WordPress make its own recovery mode link when you open it. Valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:")
+        context.console.line(remedy.facts.url)
+        context.console.note("Then log in as an administrator: core pauses, for your browser only, each plugin or theme that fails, and wp-admin shows which.")
         if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
         try context.console.emit(json: ["url": AnyEncodable(remedy.facts.url), "expires": AnyEncodable(ISO8601DateFormatter().string(from: remedy.facts.expires)),
                                         "operation": AnyEncodable(operation)])

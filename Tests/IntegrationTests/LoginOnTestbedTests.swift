@@ -87,6 +87,18 @@ extension Testbed {
     }
 }
 
+/// The test bed's SFTP-only account (password login, no port or socket forwarding, so no way to
+/// the database): a runner with its password in the environment, the site options that reach it,
+/// and the password, to check it is printed nowhere.
+func sftpOnlyAccount(_ bed: TestbedRun) throws -> (cli: CommandRunner, site: [String], password: String) {
+    let testbed = bed.testbed
+    let password = try bed.secret("SSH_PASSWORD_FILE")
+    return (CommandRunner(stateDirectory: bed.state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": password]),
+            ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+             "--known-hosts", testbed["SSH_KNOWN_HOSTS"]],
+            password)
+}
+
 /// The link a command printed, checked to appear exactly once in `output`.
 func linkShownOnce(in output: String, matching pattern: String) throws -> String {
     let link = String(try #require(output.firstMatch(of: try Regex(pattern))).output[0].substring ?? "")
@@ -248,10 +260,7 @@ struct LoginOnTestbedTests: TestbedSuite {
     }
 
     @Test func `with SFTP alone and no way to the database, the helper picks the only administrator when the link is used`() throws {
-        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
-        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
-                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let (sftpOnly, site, sshPassword) = try sftpOnlyAccount(bed)
         let made = try sftpOnly.run(site + ["--format", "json", "login", "--url", testbed.nginxURL])
         #expect(made.succeeded, "\(made.standardError)")
         #expect(made.standardError.contains("database cannot be read from here"), "\(made.standardError)")

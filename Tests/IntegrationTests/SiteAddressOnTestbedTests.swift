@@ -82,10 +82,7 @@ struct SiteAddressOnTestbedTests: TestbedSuite {
 
     @Test func `with SFTP alone and no way to the database, url show reads the pages and url set writes the constant`() throws {
         try testbed.inject("address-mismatch")
-        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
-        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
-                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let (sftpOnly, site, sshPassword) = try sftpOnlyAccount(bed)
         let config = testbed.sitePath + "/wp-config.php"
         let original = try Data(contentsOf: URL(fileURLWithPath: config))
         let show = try sftpOnly.run(site + ["url", "show", "--url", testbed.nginxURL])
@@ -170,13 +167,11 @@ struct SiteAddressOnTestbedTests: TestbedSuite {
 
     @Test func `with SFTP alone and no way to the database, the recovery link has core make its own link, once`() throws {
         try testbed.inject("plugin-fatal")
-        let sshPassword = try bed.secret("SSH_PASSWORD_FILE")
-        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
-        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
-                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let (sftpOnly, site, sshPassword) = try sftpOnlyAccount(bed)
         let made = try sftpOnly.run(site + ["recovery-link", "--url", testbed.nginxURL])
         #expect(made.succeeded, "\(made.standardError)")
         #expect(made.standardError.contains("The database cannot be read from here"))
+        #expect(!(made.standardOutput + made.standardError).contains(sshPassword))
         let link = made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         let secret = try #require(link.components(separatedBy: "=").last)
         #expect(!everythingUnder(state).contains(secret), "the helper's secret is in no journal or backup")

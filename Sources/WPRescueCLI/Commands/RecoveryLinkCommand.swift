@@ -24,11 +24,7 @@ struct RecoveryLinkCommand: SiteCommand {
     @Option(help: "The site's address, when the database cannot be read from here and wp-config.php does not say it.")
     var url: String?
 
-    func validate() throws {
-        guard let lifetime = LoginCommand.lifetime(expires), RecoveryLink.lifetimes.contains(lifetime) else {
-            throw ValidationError("--expires takes 30s, 15m or 2h, from 1m to 24h.")
-        }
-    }
+    func validate() throws { try LoginCommand.validateLifetime(expires, within: RecoveryLink.lifetimes) }
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
@@ -45,18 +41,8 @@ struct RecoveryLinkCommand: SiteCommand {
             .plan(command: CommandContext.commandLine, siteURL: siteURL, stored: stored, wordpressVersion: version,
                   lifetime: LoginCommand.lifetime(expires) ?? RecoveryLink.defaultLifetime)
         site.journal.openDatabase = { database }
-        if global.dryRun {
-            _ = try context.apply(remedy.changes, on: site)
-            context.console.note("Dry run: no link was made.")
-            return
-        }
-        let operation = try context.apply(remedy.changes, on: site)
-        context.console.note("Recovery mode link, valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:")
-        context.console.line(remedy.facts.url)
-        remedy.notes.forEach { context.console.note($0) }
-        if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
-        try context.console.emit(json: ["url": AnyEncodable(remedy.facts.url), "expires": AnyEncodable(ISO8601DateFormatter().string(from: remedy.facts.expires)),
-                                        "operation": AnyEncodable(operation)])
+        try present(context, site: site, changes: remedy.changes, url: remedy.facts.url, expires: remedy.facts.expires,
+                    introduction: "Recovery mode link, valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:", notes: remedy.notes)
     }
 
     /// With file access alone: a one-time helper has core make its own link when it is opened.
@@ -66,17 +52,24 @@ struct RecoveryLinkCommand: SiteCommand {
         }
         let remedy = try LoginLink(site: site).plan(command: CommandContext.commandLine, home: home, account: .recoveryMode,
                                                     lifetime: LoginCommand.lifetime(expires) ?? RecoveryLink.defaultLifetime)
+        try present(context, site: site, changes: remedy.changes, url: remedy.facts.url, expires: remedy.facts.expires,
+                    introduction: "The database cannot be read from here: this link has WordPress make its own recovery mode link when you open it. Valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:",
+                    notes: ["Then log in as an administrator: core pauses, for your browser only, each plugin or theme that fails, and wp-admin shows which."])
+    }
+
+    /// Applies the plan and shows the link once, on standard output (everything else goes to standard error).
+    private func present(_ context: CommandContext, site: Site, changes: ChangePlan, url link: String, expires: Date, introduction: String, notes: [String]) throws {
         if global.dryRun {
-            _ = try context.apply(remedy.changes, on: site)
+            _ = try context.apply(changes, on: site)
             context.console.note("Dry run: no link was made.")
             return
         }
-        let operation = try context.apply(remedy.changes, on: site)
-        context.console.note("The database cannot be read from here: this link has WordPress make its own recovery mode link when you open it. Valid until \(LoginCommand.clock(remedy.facts.expires)); it works once:")
-        context.console.line(remedy.facts.url)
-        context.console.note("Then log in as an administrator: core pauses, for your browser only, each plugin or theme that fails, and wp-admin shows which.")
+        let operation = try context.apply(changes, on: site)
+        context.console.note(introduction)
+        context.console.line(link)
+        notes.forEach { context.console.note($0) }
         if let operation { context.console.note("To take the link back before it is used: wprescue undo   (operation \(operation))") }
-        try context.console.emit(json: ["url": AnyEncodable(remedy.facts.url), "expires": AnyEncodable(ISO8601DateFormatter().string(from: remedy.facts.expires)),
+        try context.console.emit(json: ["url": AnyEncodable(link), "expires": AnyEncodable(ISO8601DateFormatter().string(from: expires)),
                                         "operation": AnyEncodable(operation)])
     }
 }

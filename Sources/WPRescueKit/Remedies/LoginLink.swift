@@ -123,25 +123,9 @@ public struct LoginLink {
     /// core's own `WP_Recovery_Mode_Link_Service::generate_url()` stores a key and the holder is
     /// sent to core's link. It runs as the must-use plugin loads, before any plugin can die.
     static func recoveryHelperSource(secretHash: String, expires: Date) -> String {
-        let expiry = Int(expires.timeIntervalSince1970)
-        let stamp = ISO8601DateFormatter().string(from: expires)
-        return """
-        <?php
-        /**
-         * Plugin Name: wprescue recovery mode link
-         * Description: Temporary, written by `wprescue recovery-link`: sends the holder of a one-time link to WordPress's own recovery mode link, once, then deletes itself. Expires \(stamp). Safe to delete.
-         */
-
-        if ( ! defined( 'ABSPATH' ) ) {
-        \texit;
-        }
-
-        ( static function () {
-        \t$file    = __FILE__;
-        \t$hash    = '\(secretHash)';
-        \t$expires = \(expiry);
-        \t$given   = isset( $_GET['\(parameter)'] ) && is_string( $_GET['\(parameter)'] ) ? $_GET['\(parameter)'] : null;
-
+        helperPrologue(name: "wprescue recovery mode link",
+                       description: "Temporary, written by `wprescue recovery-link`: sends the holder of a one-time link to WordPress's own recovery mode link, once, then deletes itself.",
+                       secretHash: secretHash, expires: expires, login: nil) + """
         \tif ( time() >= $expires ) {
         \t\t@unlink( $file );
         \t\treturn;
@@ -165,22 +149,15 @@ public struct LoginLink {
         """
     }
 
-    /// The must-use plugin. Everything in it comes from wprescue except the login, which is
-    /// passed base64-encoded so no user name can end the PHP string.
-    static func helperSource(secretHash: String, expires: Date, account: Account) -> String {
-        let login: String
-        switch account {
-        case .login(let name): login = Data(name.utf8).base64EncodedString()
-        case .soleAdministrator: login = ""
-        case .recoveryMode: return recoveryHelperSource(secretHash: secretHash, expires: expires)
-        }
-        let expiry = Int(expires.timeIntervalSince1970)
+    /// What every helper starts with: its header, and the secret's hash, the expiry and the
+    /// secret given in the request, in variables (and the login, base64-encoded, when there is one).
+    static func helperPrologue(name: String, description: String, secretHash: String, expires: Date, login: String?) -> String {
         let stamp = ISO8601DateFormatter().string(from: expires)
         return """
         <?php
         /**
-         * Plugin Name: wprescue one-time login
-         * Description: Temporary, written by `wprescue login`: logs in the holder of a one-time link once, then deletes itself. Expires \(stamp). Safe to delete.
+         * Plugin Name: \(name)
+         * Description: \(description) Expires \(stamp). Safe to delete.
          */
 
         if ( ! defined( 'ABSPATH' ) ) {
@@ -190,10 +167,26 @@ public struct LoginLink {
         ( static function () {
         \t$file    = __FILE__;
         \t$hash    = '\(secretHash)';
-        \t$expires = \(expiry);
-        \t$login   = base64_decode( '\(login)' );
+        \t$expires = \(Int(expires.timeIntervalSince1970));\n
+        """ + (login.map { "\t$login   = base64_decode( '\($0)' );\n" } ?? "") + """
         \t$given   = isset( $_GET['\(parameter)'] ) && is_string( $_GET['\(parameter)'] ) ? $_GET['\(parameter)'] : null;
 
+
+        """
+    }
+
+    /// The must-use plugin. Everything in it comes from wprescue except the login, which is
+    /// passed base64-encoded so no user name can end the PHP string.
+    static func helperSource(secretHash: String, expires: Date, account: Account) -> String {
+        let login: String
+        switch account {
+        case .login(let name): login = Data(name.utf8).base64EncodedString()
+        case .soleAdministrator: login = ""
+        case .recoveryMode: return recoveryHelperSource(secretHash: secretHash, expires: expires)
+        }
+        return helperPrologue(name: "wprescue one-time login",
+                              description: "Temporary, written by `wprescue login`: logs in the holder of a one-time link once, then deletes itself.",
+                              secretHash: secretHash, expires: expires, login: login) + """
         \tif ( time() >= $expires ) {
         \t\t@unlink( $file );
         \t\tif ( null !== $given ) {

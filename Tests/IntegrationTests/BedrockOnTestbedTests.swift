@@ -114,5 +114,38 @@ struct BedrockOnTestbedTests {
         #expect(json["culprits"] as? [[String]] == [["bedrock-fatal"]])
         #expect(json["finalVerdict"] as? String == "healthy")
     }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `the debug log lands above web/ and log names the plugin; .htaccess is web/'s and diagnose reads the settings`(backend: SiteBackend) throws {
+        let before = try TreeSnapshot(of: project)
+        let on = try run(backend, ["debug", "on"])
+        #expect(on.succeeded, "\(on.standardError)")
+        _ = try run(backend, ["probe"] + probeArguments)
+        let log = try run(backend, ["--format", "json", "log", "--level", "fatal"])
+        #expect(log.succeeded, "\(log.standardError)")
+        let entries = try #require((try JSONSerialization.jsonObject(with: Data(log.standardOutput.utf8)) as? [String: Any])?["entries"] as? [[String: Any]])
+        let names = entries.compactMap { ($0["attribution"] as? [String: Any])?["name"] as? String }
+        #expect(names.contains("bedrock-fatal"), "\(log.standardOutput.prefix(2000))")
+        #expect((try #require((try JSONSerialization.jsonObject(with: Data(log.standardOutput.utf8)) as? [String: Any])?["report"] as? [String: Any]))["path"] as? String
+            == project + "/wordpress-debug.log")
+
+        // nginx ignores .htaccess; on Apache it would be web/'s, the folder Bedrock serves.
+        let htaccess = try run(backend, ["--format", "json", "htaccess", "regenerate", "--dry-run"])
+        #expect(htaccess.succeeded, "\(htaccess.standardError)")
+        #expect(htaccess.standardOutput.contains("\"\(project)/web/.htaccess\""), "\(htaccess.standardOutput)")
+
+        let diagnose = try run(backend, ["--format", "json", "diagnose"] + probeArguments)
+        #expect(diagnose.status == 2, "\(diagnose.standardError)")
+        #expect(diagnose.standardOutput.contains("bedrock-fatal"), "\(diagnose.standardOutput.prefix(3000))")
+
+        let off = try run(backend, ["debug", "off"])
+        #expect(off.succeeded, "\(off.standardError)")
+        let undo = try run(backend, ["undo", "--all", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        // The log PHP wrote is the site's, not wprescue's change: everything else is as before.
+        try? FileManager.default.removeItem(atPath: project + "/wordpress-debug.log")
+        let after = try TreeSnapshot(of: project)
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
 }
 }

@@ -120,6 +120,7 @@ public struct BedrockSettings {
         for definition in application.constants + (environmentFile?.file.constants ?? []) where !names.contains(definition.name) {
             names.append(definition.name)
         }
+        let fromURL = variables["DATABASE_URL"].flatMap { $0.isEmpty ? nil : databaseURLSettings($0) } ?? [:]
         var text = "<?php\n"
         var sources: [String: Source] = [:]
         for name in names {
@@ -135,11 +136,18 @@ public struct BedrockSettings {
             }
             var source = chosen.definition.valueSource
             var origin = Source(file: chosen.path, line: chosen.definition.line, variable: nil, definitionFile: chosen.path)
-            if let reference = EnvExpression.reference(in: chosen.definition.valueSource) {
-                origin.variable = reference.variable
-                if let value = evaluator.value(of: chosen.definition.valueSource) { source = value.phpSource }
+            var variable = EnvExpression.reference(in: chosen.definition.valueSource)?.variable
+            if let value = fromURL[name] {
+                // application.php's `if (env('DATABASE_URL'))` block, which redefines these last.
+                variable = "DATABASE_URL"
+                source = value.phpSource
+            } else if variable != nil, let value = evaluator.value(of: chosen.definition.valueSource) {
+                source = value.phpSource
+            }
+            if let variable {
+                origin.variable = variable
                 for (path, file) in dotEnv.reversed() {
-                    if let entry = file.entry(reference.variable) {
+                    if let entry = file.entry(variable) {
                         origin.file = path
                         origin.line = entry.line
                         break
@@ -181,6 +189,9 @@ public struct BedrockSettings {
             let origin = sources[name]
             if let after {
                 if let variable = origin?.variable {
+                    guard variable != "DATABASE_URL" else {
+                        throw Failure.notInDotEnv(name: name, variable: variable, reason: "wprescue does not rewrite that address; edit DATABASE_URL in .env yourself")
+                    }
                     guard let text = BedrockEnvValue.text(for: after.value) else {
                         throw Failure.notInDotEnv(name: name, variable: variable, reason: "env() would not read \(after.displaySource) back as written (a .env value is text: true, false, null and digits become PHP values)")
                     }
@@ -233,6 +244,19 @@ public struct BedrockSettings {
         }
         return writes
     }
+}
+
+/// What application.php takes from DATABASE_URL (`mysql://user:pass@host:port/name`), read as
+/// PHP's parse_url() reads it: no percent-decoding.
+func databaseURLSettings(_ address: String) -> [String: PHPValue]? {
+    guard let url = URLComponents(string: address), let host = url.percentEncodedHost else { return nil }
+    var settings: [String: PHPValue] = [
+        "DB_NAME": .string(String(url.percentEncodedPath.dropFirst())),
+        "DB_HOST": .string(url.port.map { "\(host):\($0)" } ?? host),
+        "DB_PASSWORD": url.percentEncodedPassword.map(PHPValue.string) ?? .null,
+    ]
+    if let user = url.percentEncodedUser { settings["DB_USER"] = .string(user) }
+    return settings
 }
 
 /// The few expressions Bedrock's settings use to read the environment: `env('NAME')`, with a

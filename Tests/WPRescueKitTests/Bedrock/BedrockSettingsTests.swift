@@ -15,6 +15,7 @@ struct BedrockSettingsTests {
         define('WP_ENV', env('WP_ENV') ?: 'production');
         Config::define('WP_HOME', env('WP_HOME'));
         Config::define('DB_NAME', env('DB_NAME'));
+        Config::define('DB_USER', env('DB_USER'));
         Config::define('DB_PASSWORD', env('DB_PASSWORD'));
         Config::define('DB_HOST', env('DB_HOST') ?: 'localhost');
         $table_prefix = env('DB_PREFIX') ?: 'wp_';
@@ -154,5 +155,21 @@ struct BedrockSettingsTests {
         let final = try read(restored)
         #expect(final.effective.value(of: "WP_DEBUG_LOG") == .bool(true))
         #expect(final.effective.value(of: "WP_DEBUG_DISPLAY") == .bool(true))
+    }
+}
+
+extension BedrockSettingsTests {
+    @Test func `DATABASE_URL in .env replaces the DB_ settings, as application.php's block does, and is not rewritten`() throws {
+        var files = files
+        files[layout.dotEnvFiles[0]] = Self.dotEnv + "DATABASE_URL='mysql://shopuser:p%40ss@db.internal:3307/shopdb'\n"
+        let settings = try read(files)
+        #expect(settings.effective.value(of: "DB_NAME") == .string("shopdb"))
+        #expect(settings.effective.value(of: "DB_USER") == .string("shopuser"))
+        #expect(settings.effective.value(of: "DB_PASSWORD") == .string("p%40ss"), "parse_url() does not decode")
+        #expect(settings.effective.value(of: "DB_HOST") == .string("db.internal:3307"))
+        let edited = try settings.effective.setting("DB_NAME", to: .string("other"))
+        #expect(throws: BedrockSettings.Failure.self) {
+            try settings.writes(from: settings.effective, to: edited, changing: ["DB_NAME"])
+        }
     }
 }

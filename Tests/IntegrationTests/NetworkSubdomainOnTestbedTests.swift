@@ -99,6 +99,9 @@ struct NetworkSubdomainOnTestbedTests {
         let rescue = try run(backend, ["--format", "json", "rescue", "--yes"] + probeArguments)
         #expect(rescue.status == 0, "\(rescue.standardOutput)\(rescue.standardError)")
         #expect(try json(rescue)["after"] as? String == "healthy")
+        let actions = try #require(try json(rescue)["actions"] as? [[String: Any]]).compactMap { $0["description"] as? String }
+        #expect(actions.contains { $0.contains("plugin-fatal: network-activated (every site)")
+            && $0.contains("white-screen: activated by site 2 (site2.\(domain)/)") }, "\(actions)")
         #expect(!FileManager.default.fileExists(atPath: network + "/wp-content/plugins/plugin-fatal"))
         #expect(!FileManager.default.fileExists(atPath: network + "/wp-content/plugins/white-screen"))
         #expect(FileManager.default.fileExists(atPath: network + "/wp-content/plugins/akismet"))

@@ -27,6 +27,46 @@ struct DeployLayoutOnTestbedTests {
         try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: current) + arguments, input: input)
     }
 
+    func run(_ backend: SiteBackend, _ arguments: [String], at path: String) throws -> CommandRunner.Result {
+        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: path) + arguments)
+    }
+
+    func command(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(executable) \(arguments)")
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `after a new deploy undo sees only the new release's journal, and history says where the earlier change is`(backend: SiteBackend) throws {
+        let memory = try run(backend, ["memory", "256M"])
+        #expect(memory.succeeded, "\(memory.standardError)")
+        let changed = try Data(contentsOf: URL(fileURLWithPath: deploy + "/shared/wp-config.php"))
+        // The next deploy: a new release folder, and `current` switched to it.
+        try command("/bin/cp", ["-a", deploy + "/releases/1", deploy + "/releases/2"])
+        try FileManager.default.removeItem(atPath: current)
+        try FileManager.default.createSymbolicLink(atPath: current, withDestinationPath: "releases/2")
+        try command("/bin/chown", ["-h", "\(testbed["SSH_USER"]):\(testbed["SSH_USER"])", current])
+
+        let history = try run(backend, ["history"])
+        #expect(history.succeeded, "\(history.standardError)")
+        #expect(history.standardOutput.contains("This is release 2 of the deploy"), "\(history.standardOutput)")
+        #expect(history.standardOutput.contains("release 1 (1 change): wprescue --site \(deploy)/releases/1 undo"), "\(history.standardOutput)")
+        let undo = try run(backend, ["undo", "--yes"])
+        #expect(undo.status == 1)
+        #expect(undo.standardError.contains("Nothing to undo in this release."), "\(undo.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: deploy + "/shared/wp-config.php")) == changed, "nothing was reverted")
+
+        let earlier = try run(backend, ["undo", "--yes"], at: deploy + "/releases/1")
+        #expect(earlier.succeeded, "\(earlier.standardError)")
+        let shared = try String(contentsOfFile: deploy + "/shared/wp-config.php", encoding: .utf8)
+        #expect(!shared.contains("WP_MEMORY_LIMIT"))
+        #expect(!(try run(backend, ["history"]).standardOutput.contains("Earlier changes")))
+    }
+
     func link(_ relative: String) throws -> String {
         try FileManager.default.destinationOfSymbolicLink(atPath: deploy + "/" + relative)
     }

@@ -42,7 +42,14 @@ struct UndoCommand: SiteCommand {
         } else {
             pending = try site.journal.pendingUndo(all: all)
         }
-        guard !pending.isEmpty else { throw JournalError.nothingToUndo }
+        guard !pending.isEmpty else {
+            // After a new deploy, the changes are in the release they were made to.
+            if operation == nil, let note = DeployReleases.note(for: site, others: DeployReleases.otherReleasesWithChanges(of: site)),
+               note.contains("undo") {
+                throw CLIError.nothingHere("Nothing to undo in this release. \(note)")
+            }
+            throw JournalError.nothingToUndo
+        }
         for item in pending { console.line("\(global.dryRun ? "would undo" : "undo") \(item.id): \(item.summary)") }
         if global.dryRun {
             try console.emit(json: ["dryRun": AnyEncodable(true), "undone": AnyEncodable(pending)])

@@ -9,6 +9,8 @@ enum CLIError: Error, LocalizedError {
     case invalidArguments(String)
     /// Work that had to stop partway (a connection dropped); the sentence says why and what to do.
     case interrupted(String)
+    /// Nothing to do here, and the sentence says where the work is (another release of a deploy).
+    case nothingHere(String)
 
     var errorDescription: String? {
         switch self {
@@ -20,7 +22,7 @@ enum CLIError: Error, LocalizedError {
             return "Stopped: nothing was changed."
         case .unsupportedSite(let detail):
             return detail
-        case .invalidArguments(let detail), .interrupted(let detail):
+        case .invalidArguments(let detail), .interrupted(let detail), .nothingHere(let detail):
             return detail
         }
     }

@@ -43,10 +43,11 @@ struct UndoCommand: SiteCommand {
             pending = try site.journal.pendingUndo(all: all)
         }
         guard !pending.isEmpty else {
-            // After a new deploy, the changes are in the release they were made to.
-            if operation == nil, let note = DeployReleases.note(for: site, others: DeployReleases.otherReleasesWithChanges(of: site)),
-               note.contains("undo") {
-                throw CLIError.nothingHere("Nothing to undo in this release. \(note)")
+            // After a deploy, the changes made to the release that was live are in its own journal.
+            if operation == nil, let live = site.deployRelease,
+               let earlier = site.otherReleaseJournals().first(where: { $0.stillApplied > 0 }) {
+                throw CLIError.nothingToUndoInRelease(release: live.name, other: earlier.release, stillApplied: earlier.stillApplied,
+                                                      command: context.pasteableCommand(["undo"] + (all ? ["--all"] : []), site: earlier.siteAddress))
             }
             throw JournalError.nothingToUndo
         }

@@ -56,6 +56,7 @@ struct RescueCommand: SiteCommand {
             guard let settings = try? SiteAddressSettings.read(site: site, database: opened?.database, tablePrefix: prefix) else { return nil }
             return (settings, prefix, opened?.database)
         }
+        options.pluginActivation = { SiteDatabase.activePlugins(context, site: site) }
         let delegate = TerminalRescueDelegate(console: console, terminal: context.terminal, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()

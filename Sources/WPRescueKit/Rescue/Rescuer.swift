@@ -31,6 +31,8 @@ public final class Rescuer {
         /// The site's address as WordPress reads it, with the database to change it when reachable,
         /// for a redirect loop; nil skips that step.
         public var siteAddress: (() -> (settings: SiteAddressSettings, tablePrefix: String, database: WordPressDatabase?)?)?
+        /// Where each plugin is active (on a network: for the network or per site), to say which sites a culprit broke.
+        public var pluginActivation: (() -> PluginActivation?)?
 
         public init() {}
     }
@@ -224,7 +226,10 @@ public final class Rescuer {
             cause = Finding(id: kinds.contains(.plugin) ? .pluginFatal : .dropinFatal, severity: .critical,
                             summary: BisectPlugins.causeSummary(sets), subject: outcome.disabled.joined(separator: ", "))
             verdict = outcome.finalVerdict ?? verdict
-            actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))",
+            // On a network, which sites each culprit was loaded on.
+            let places = BisectPlugins.networkPlaces(of: sets.flatMap { $0 }, activation: options.pluginActivation?() ?? nil)
+            actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))"
+                                    + (places.map { ". On the network: \($0)" } ?? ""),
                                  operation: outcome.operation, verdictAfter: outcome.finalVerdict, kept: true))
             event(.probe, "after bisect: \(verdict.rawValue)")
         case .notBroken:

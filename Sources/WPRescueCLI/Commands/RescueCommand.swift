@@ -57,6 +57,7 @@ struct RescueCommand: SiteCommand {
         console.line("")
         console.line("Before: \(result.before.rawValue). After: \(result.after.rawValue)\(result.healthy ? " (the site is back)" : "").")
         if let cause = result.causeSummary { console.line("Cause: \(cause).") }
+        if let phpError = result.phpError { console.line("PHP error: \(phpError)") }
         let kept = result.actions.filter(\.kept)
         console.line(kept.isEmpty ? "Changed: nothing." : "Changed:")
         for action in kept { console.line("  - \(action.description)   (operation \(action.operation))") }

@@ -45,6 +45,10 @@ public final class Rescuer {
     private var debugSnapshot: DebugSettings?
     /// The debug log, when it did not exist before this rescue turned logging on.
     private var debugLogCreatedByRescue: String?
+    /// PHP's error settings and version, once the companion has read them.
+    private var phpSettings: PHPErrorSettings?
+    /// Logs found along the way (PHP's own error_log), read with the others.
+    private var extraLogs: [String] = []
 
     /// The time now, for the timeline and the windows of recent errors.
     private let clock: () -> Date
@@ -94,15 +98,21 @@ public final class Rescuer {
         try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
         if verdict.isHealthy { return [] }
 
-        // 3. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
+        // 3. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its log.
+        try actOnEvidence(entries: captureErrors())
+        if verdict.isHealthy { return [] }
+
+        // 4. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
         if try enableDebugLog() {
             let offsets = logPaths(includingMissingDebugLog: true).map { ($0, (try? site.fileSystem.status($0)?.size) ?? 0) }
             probe("with the debug log on, to record the error")
-            try actOnEvidence(entries: newEntries(since: offsets))
+            let entries = newEntries(since: offsets)
+            if entries.isEmpty { explainSilentDebugLog() }
+            try actOnEvidence(entries: entries)
             if verdict.isHealthy { return [] }
         }
 
-        // 4. Still unexplained: bisect plugins, then must-use plugins and drop-ins.
+        // 5. Still unexplained: bisect plugins, then must-use plugins and drop-ins.
         for kinds in [Set<Extension.Kind>([.plugin]), [.mustUse, .dropIn]] {
             try bisect(kinds: kinds)
             if verdict.isHealthy || verdict == .databaseError { break }
@@ -137,7 +147,7 @@ public final class Rescuer {
 
     /// Acts on the most recent finding the entries support, one at a time, while the site is broken.
     private func actOnEvidence(entries: [LogEntry]) throws {
-        for finding in LogEvidence.findings(from: entries) where !verdict.isHealthy {
+        for finding in LogEvidence.findings(from: entries, phpVersion: phpSettings?.majorMinor) where !verdict.isHealthy {
             switch finding.id {
             case .memoryExhausted:
                 try raiseMemory(finding)
@@ -208,6 +218,41 @@ public final class Rescuer {
         }
     }
 
+    // MARK: - Error capture
+
+    /// The fatal errors of wprescue's own requests, as the companion caught them; empty (and the
+    /// debug-log route next) when it cannot run or the worker dies before the request ends.
+    private func captureErrors() throws -> [LogEntry] {
+        guard try delegate?.confirm(ErrorCapture.description) ?? true else { return [] }
+        let outcome = try ErrorCapture(site: site, prober: prober, urls: options.urls, command: options.command).run()
+        phpSettings = outcome.settings ?? phpSettings
+        if let unavailable = outcome.unavailable {
+            event(.action, "error capture not possible: \(unavailable)")
+            progress("Could not capture the error: \(unavailable) Trying the debug log instead.")
+            return []
+        }
+        event(.action, "error captured by a temporary must-use plugin, already removed (operation \(outcome.operation ?? "-"))")
+        for error in outcome.errors { progress("PHP said: \(error.quoted)") }
+        if outcome.errors.isEmpty, let silent = outcome.silentPages { progress("Nothing to capture: \(silent).") }
+        // Where PHP really logs: read it too when this access can.
+        if let log = outcome.settings?.errorLog, log.hasPrefix("/"), (try? site.fileSystem.isFile(log)) == true,
+           !extraLogs.contains(log) {
+            extraLogs.append(log)
+        }
+        return outcome.entries(site: site, at: clock())
+    }
+
+    /// The debug log is on and nothing arrived: say where PHP's errors go instead.
+    private func explainSilentDebugLog() {
+        guard let settings = phpSettings else { return }
+        let config = try? SiteConfig.read(site)
+        let debugLog = SiteLogs.debugLogPath(of: site, config: config)
+        let readable = settings.errorLog.hasPrefix("/") && (try? site.fileSystem.read(settings.errorLog, limit: 1)) != nil
+        guard let finding = PHPErrorLogExplanation.finding(settings, debugLog: debugLog, debugLogOn: true, readable: readable) else { return }
+        event(.action, finding.summary)
+        progress(finding.summary + ".")
+    }
+
     // MARK: - Debug log
 
     private func enableDebugLog() throws -> Bool {
@@ -257,7 +302,7 @@ public final class Rescuer {
     private func logPaths(includingMissingDebugLog: Bool = false) -> [String] {
         let config = try? SiteConfig.read(site)
         let debugLog = SiteLogs.debugLogPath(of: site, config: config)
-        let existing = SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs)
+        let existing = SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs + extraLogs)
         return includingMissingDebugLog && !existing.contains(debugLog) ? existing + [debugLog] : existing
     }
 
@@ -345,7 +390,9 @@ public final class Rescuer {
         if !verdict.isHealthy && next.isEmpty {
             next.append("wprescue could not bring the site back. Ask the host to restart PHP-FPM and check the server's error log; restoring a backup is the last resort.")
         }
-        return RescueReport(before: before, after: verdict, cause: cause?.id, causeSummary: cause?.summary, actions: actions,
+        let fromPHP: Set<FindingID> = [.memoryExhausted, .pluginFatal, .mustUsePluginFatal, .themeFatal, .dropinFatal, .timeLimit, .configFatal, .coreFatal]
+        return RescueReport(before: before, after: verdict, cause: cause?.id, causeSummary: cause?.summary,
+                            phpError: cause.flatMap { fromPHP.contains($0.id) ? $0.evidence.first : nil }, actions: actions,
                             timeline: timeline, nextSteps: next)
     }
 

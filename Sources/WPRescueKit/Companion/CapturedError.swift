@@ -34,7 +34,7 @@ public struct PHPErrorSettings: Sendable, Codable, Equatable {
 
 /// A request's fatal error as the companion caught it at the end of that request
 /// (`error_get_last()`; an uncaught exception's message carries its stack), returned in a
-/// marked block at the start of that response only. The block is site output, so it is read
+/// marked block after the page of that response only. The block is site output, so it is read
 /// as hostile: bounded, base64 of JSON, every field checked.
 public struct CapturedError: Sendable, Codable, Equatable {
     /// PHP's error type (E_ERROR 1, E_PARSE 4, E_COMPILE_ERROR 64, ...).

@@ -8,9 +8,9 @@ import Foundation
 /// - answers `info` before any plugin loads: PHP's opcache and error-log settings as they are
 ///   once WordPress has applied WP_DEBUG (`Info`);
 /// - hides the plugin set a bisect look names (`HeaderBisectOracle`);
-/// - buffers the page and, when the request ends in a fatal error, puts PHP's own report of it
-///   (`error_get_last()`, with an uncaught exception's stack) in a marked block at the start of
-///   that response only (`CapturedError`). Nothing is shown to visitors or written on the site.
+/// - when the request ends in a fatal error, appends PHP's own report of it (`error_get_last()`,
+///   with an uncaught exception's stack) to that response only, in a marked block
+///   (`CapturedError`). Nothing is shown to visitors or written on the site.
 public final class CompanionPlugin {
     /// The request header carrying the signed order (the name bisect has always used).
     public static let headerName = "X-WPRescue-Bisect"
@@ -168,11 +168,22 @@ public final class CompanionPlugin {
             \t\tif ( ! ctype_xdigit( $parts[2] ) || 0 !== strlen( $parts[2] ) % 2 ) {
             \t\t\treturn;
             \t\t}
-            \t\t// This request's fatal error, as PHP reports it, in a marked block of this response only.
-            \t\t$report = static function () use ( $php ) {
-            \t\t\t$error = error_get_last();
-            \t\t\tif ( ! is_array( $error ) || ! ( $error['type'] & ( E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_RECOVERABLE_ERROR ) ) ) {
-            \t\t\t\treturn '';
+            \t\t// This request's fatal error, as PHP reports it, in a marked block after the page of this
+            \t\t// response only. PHP drops output buffers on a fatal error without calling their handlers,
+            \t\t// so the block is written by a shutdown function, which runs after WordPress's own. Its
+            \t\t// fatal-error handler hands the error to this filter before the notices it may raise
+            \t\t// replace what error_get_last() returns.
+            \t\t$fatal = null;
+            \t\tadd_filter( 'wp_php_error_message', static function ( $message, $error = null ) use ( &$fatal ) {
+            \t\t\tif ( null === $fatal && is_array( $error ) ) {
+            \t\t\t\t$fatal = $error;
+            \t\t\t}
+            \t\t\treturn $message;
+            \t\t}, PHP_INT_MIN, 2 );
+            \t\tregister_shutdown_function( static function () use ( &$fatal, $php ) {
+            \t\t\t$error = is_array( $fatal ) ? $fatal : error_get_last();
+            \t\t\tif ( ! is_array( $error ) || ! ( (int) $error['type'] & ( E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_RECOVERABLE_ERROR ) ) ) {
+            \t\t\t\treturn;
             \t\t\t}
             \t\t\t$json = json_encode( array(
             \t\t\t\t'type'    => (int) $error['type'],
@@ -181,22 +192,8 @@ public final class CompanionPlugin {
             \t\t\t\t'line'    => (int) $error['line'],
             \t\t\t\t'php'     => $php(),
             \t\t\t), defined( 'JSON_INVALID_UTF8_SUBSTITUTE' ) ? JSON_INVALID_UTF8_SUBSTITUTE : 0 );
-            \t\t\treturn false === $json ? '' : '<!--wprescue-capture:' . base64_encode( $json ) . '-->';
-            \t\t};
-            \t\t$delivered = false;
-            \t\t// The page stays in this buffer until the request ends, so the block can go first.
-            \t\tob_start( static function ( $buffer, $phase ) use ( $report, &$delivered ) {
-            \t\t\tif ( $delivered || ! ( $phase & PHP_OUTPUT_HANDLER_FINAL ) || ( $phase & PHP_OUTPUT_HANDLER_CLEAN ) ) {
-            \t\t\t\treturn $buffer;
-            \t\t\t}
-            \t\t\t$delivered = true;
-            \t\t\treturn $report() . $buffer;
-            \t\t} );
-            \t\t// A plugin that threw every output buffer away took this one with it: say it after the page.
-            \t\tregister_shutdown_function( static function () use ( $report, &$delivered ) {
-            \t\t\tif ( ! $delivered ) {
-            \t\t\t\t$delivered = true;
-            \t\t\t\techo $report();
+            \t\t\tif ( false !== $json ) {
+            \t\t\t\techo '<!--wprescue-capture:' . base64_encode( $json ) . '-->';
             \t\t\t}
             \t\t} );
             \t\t$mask   = hex2bin( $parts[2] );

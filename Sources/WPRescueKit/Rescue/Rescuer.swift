@@ -373,7 +373,11 @@ public final class Rescuer {
         if let cause, next.isEmpty {
             switch cause.id {
             case .pluginFatal, .mustUsePluginFatal, .dropinFatal:
-                next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
+                if let removal = cause.evidence.first.flatMap(PHPCompatibility.removal(in:)) {
+                    next.append("Update \(cause.subject ?? "the plugin") to a version written for \(phpSettings.map { "PHP \($0.majorMinor)" } ?? "this PHP") (it uses \(removal.feature), removed in PHP \(removal.removedIn)), or replace it; keep it disabled until then.")
+                } else {
+                    next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
+                }
                 next.append(SwitchExtensions.activeListNote)
             case .themeFatal:
                 next.append("Update or fix theme \(cause.subject ?? ""); meanwhile WordPress uses its parent or default theme.")

@@ -98,8 +98,9 @@ public final class Rescuer {
         try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
         if verdict.isHealthy { return [] }
 
-        // 3. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its log.
-        try actOnEvidence(entries: captureErrors())
+        // 3. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its log
+        // (pointless when the web server cannot reach PHP at all).
+        if cause?.id != .phpFPMDown { try actOnEvidence(entries: captureErrors()) }
         if verdict.isHealthy { return [] }
 
         // 4. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.

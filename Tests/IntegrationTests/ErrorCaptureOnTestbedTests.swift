@@ -105,6 +105,11 @@ extension TestbedSuites {
             let blocker = testbed.sitePath + "/wp-content/mu-plugins"
             try Data("not a folder\n".utf8).write(to: URL(fileURLWithPath: blocker))
             defer { try? FileManager.default.removeItem(atPath: blocker) }
+            // The test bed's own logs (beside the site, where panels keep theirs) already hold the error
+            // from the fault's check requests: emptied, so only the debug log can tell.
+            for log in ["PHP_FPM_LOG", "NGINX_ERROR_LOG", "APACHE_ERROR_LOG"] {
+                try Data().write(to: URL(fileURLWithPath: testbed[log]))
+            }
             let broken = try TreeSnapshot(of: testbed.sitePath)
             let cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-capture-\(UUID().uuidString)")
             let site = backend.siteArguments(testbed)

@@ -9,8 +9,9 @@ struct RescueCommand: SiteCommand {
         discussion: """
         In order, stopping as soon as the site is healthy: remove a stuck .maintenance; rewrite a broken \
         .htaccess; act on recent fatal errors in the logs (raise WP_MEMORY_LIMIT for memory exhaustion, \
-        disable the plugin, theme or drop-in a fatal error names); if the logs say nothing, turn on the \
-        debug log (never shown to visitors), reproduce and read it; then bisect plugins, must-use plugins \
+        disable the plugin, theme or drop-in a fatal error names); if the logs say nothing, capture the \
+        PHP error of wprescue's own request with a temporary must-use plugin (removed at once; \
+        --no-capture skips it), then turn on the debug log (never shown to visitors), reproduce and read it; then bisect plugins, must-use plugins \
         and drop-ins. A change that does not help is put back. Database errors are explained, never \
         "fixed". Without --yes every change is confirmed first. `wprescue undo --all` reverts everything.
         """
@@ -26,6 +27,9 @@ struct RescueCommand: SiteCommand {
     var report: String?
 
     @OptionGroup var timing: SearchTimingOptions
+
+    @Flag(name: .long, help: "Do not capture the PHP error with a temporary must-use plugin; go from the logs to the debug log.")
+    var noCapture = false
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
@@ -47,6 +51,7 @@ struct RescueCommand: SiteCommand {
         options.urls = urls
         options.serverLogs = serverLog
         options.settle = timing.settle
+        options.capture = !noCapture
         options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }

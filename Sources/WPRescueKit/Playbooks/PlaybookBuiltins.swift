@@ -133,6 +133,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case disableDropin = "disable-dropin"
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
+    case captureError = "capture-error"
 
     public var summary: String {
         switch self {
@@ -148,6 +149,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .disableDropin: return "move a drop-in into the quarantine folder (like `plugins disable --dropins`)"
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
+        case .captureError: return "capture the PHP error of wprescue's own request with a temporary must-use plugin, removed at once (as rescue does)"
         }
     }
 
@@ -173,7 +175,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("name", .dropIn, required: true, "the drop-in's file name, or all")]
         case .loginLink:
             return [PlaybookParameterSpec("user", .text, "the login to log in as (default: the only administrator)")]
-        case .debugOff, .removeMaintenance, .unlockLogins:
+        case .debugOff, .removeMaintenance, .unlockLogins, .captureError:
             return []
         }
     }
@@ -186,6 +188,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
              .removeMaintenance, .disableDropin, .unlockLogins:
             return ["done", "unchanged", "skipped"]
         case .loginLink: return ["done", "skipped"]
+        case .captureError:
+            return ["fatal-in-plugin", "fatal-in-theme", "fatal-in-dropin", "memory-exhausted", "fatal-elsewhere", "nothing-captured",
+                    "not-possible", "skipped"]
         }
     }
 
@@ -199,6 +204,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]
+        case .captureError: return ["plugin", "theme", "dropin", "last-fatal", "php-version", "error-log", "operation"]
         }
     }
 }

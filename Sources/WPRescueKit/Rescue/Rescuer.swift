@@ -28,6 +28,8 @@ public final class Rescuer {
         public var command = "rescue"
         /// Database findings, when database access is available (never changes the database).
         public var databaseCheck: (() -> [Finding])?
+        /// Capture the PHP error with the companion must-use plugin before turning the debug log on.
+        public var capture = true
 
         public init() {}
     }
@@ -94,13 +96,17 @@ public final class Rescuer {
             return ["This is the web server, DNS or network, not WordPress: check that the server is up and the domain points to it, or ask the host."]
         }
 
-        // 2. What the logs already say.
-        try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
-        if verdict.isHealthy { return [] }
+        // 2. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its
+        // log: the error of this very request, with the PHP version it fails on.
+        let recent = SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock()))
+        // (Pointless when the logs say the web server cannot reach PHP at all.)
+        if options.capture, !LogEvidence.findings(from: recent).contains(where: { $0.id == .phpFPMDown }) {
+            try actOnEvidence(entries: captureErrors())
+            if verdict.isHealthy { return [] }
+        }
 
-        // 3. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its log
-        // (pointless when the web server cannot reach PHP at all).
-        if cause?.id != .phpFPMDown { try actOnEvidence(entries: captureErrors()) }
+        // 3. What the logs already say.
+        try actOnEvidence(entries: recent)
         if verdict.isHealthy { return [] }
 
         // 4. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.

@@ -5,7 +5,8 @@
 # fix error_log to a file outside the site or hand errors to nginx only), locally and over SFTP.
 # Probes are the HTTP requests the site received during the run (lines of nginx's access log,
 # emptied before each run); seconds are the rescue's wall time, which ends once the fix is
-# verified. The cause is what the rescue named.
+# verified. The cause is what the rescue named. The test bed's logs are emptied after each fault
+# is injected, so neither route starts from a log that already holds the answer.
 # Usage (as root): benchmarks/capture.sh [WPRESCUE] > benchmarks/capture.md
 # Honours WPRESCUE_TESTBED_DIR and the test bed's port variables (see scripts/testbed.d/README.md).
 set -euo pipefail
@@ -41,6 +42,10 @@ for fault in memory-exhaustion php-removed-function; do
                 variant=()
                 [[ $setup == main ]] || variant=("$setup")
                 scripts/testbed fault many-plugins 5 "$fault" "${variant[@]}" >/dev/null 2>&1
+                # The fault's own check requests left the error in the test bed's logs, which sit
+                # beside the site where panels keep theirs: emptied, so each route starts from
+                # logs that say nothing yet.
+                for log in "$WPRESCUE_TESTBED_DIR"/logs/*.log "$WPRESCUE_TESTBED_DIR"/hosted-logs/*/php-error.log; do : >"$log"; done
                 if [[ $setup == main ]]; then
                     path=$SITE_PATH; probe=(--url "$NGINX_URL/")
                 else

@@ -34,8 +34,8 @@ echo
 echo "| fault | log setup | backend | route | probes | seconds | cause | changed |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for fault in memory-exhaustion php-removed-function; do
-    for setup in main log-forced log-stderr; do
-        [[ $fault == php-removed-function && $setup == log-forced ]] && continue
+    for setup in main log-forced log-unreadable log-stderr; do
+        [[ $fault == php-removed-function && ( $setup == log-forced || $setup == log-unreadable ) ]] && continue
         for backend in local sftp; do
             for route in capture debug-log; do
                 scripts/testbed reset >/dev/null 2>&1

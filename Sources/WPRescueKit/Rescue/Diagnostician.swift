@@ -56,7 +56,9 @@ public struct Diagnostician {
         let config = configFindings(into: &findings)
         var logs = logPaths(config: config)
         var capture: ErrorCapture.Outcome?
-        if let prober, let report, !report.isHealthy, options.capture {
+        // Only when PHP answers something: a site that cannot be reached has no PHP error to hand back.
+        let unreachable: Set<ProbeVerdict> = [.connectionRefused, .dnsFailure, .tlsError, .networkError, .timeout]
+        if let prober, let report, !report.isHealthy, !unreachable.contains(report.verdict), options.capture {
             capture = captureFindings(prober: prober, config: config, logs: &logs, into: &findings)
         }
         // The captured errors are the newest entries: they come first, and a log naming the same cause adds evidence.

@@ -33,27 +33,25 @@ extension TestbedSuites {
             var json: [String: Any]
             var result: CommandRunner.Result
             var report: String
-            var cli: CommandRunner
-            var site: [String]
+            var bed: TestbedRun
+            var backend: SiteBackend
         }
 
+        /// `faults` then the setup's variant (which copies the site as the faults left it), and a rescue there.
         func rescue(_ faults: [String], setup: Setup, backend: SiteBackend) throws -> (Run, TreeSnapshot, String) {
-            let testbed = try Testbed.load()
-            try testbed.reset()
-            try testbed.inject(faults + (setup.fault.map { [$0] } ?? []))
-            let path = setup.path(testbed)
+            let bed = try TestbedRun(faults: faults + (setup.fault.map { [$0] } ?? []))
+            let path = setup.path(bed.testbed)
             let broken = try TreeSnapshot(of: path)
-            let cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-capture-\(UUID().uuidString)")
-            let site = backend.siteArguments(testbed, path: path)
             let report = NSTemporaryDirectory() + "capture-\(UUID().uuidString).md"
-            let result = try cli.run(site + ["--format", "json", "rescue", "--yes", "--settle", "0", "--report", report] + setup.probeArguments(testbed))
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
-                                    "stdout: \(result.standardOutput)\nstderr: \(result.standardError)")
-            return (Run(json: json, result: result, report: try String(contentsOfFile: report, encoding: .utf8), cli: cli, site: site), broken, path)
+            let result = try bed.run(backend, path: path, ["--format", "json", "rescue", "--yes", "--settle", "0", "--report", report]
+                                         + setup.probeArguments(bed.testbed))
+            let run = Run(json: try bed.json(result), result: result, report: try String(contentsOfFile: report, encoding: .utf8), bed: bed,
+                          backend: backend)
+            return (run, broken, path)
         }
 
         func undoRestores(_ run: Run, path: String, broken: TreeSnapshot) throws {
-            let undo = try run.cli.run(run.site + ["undo", "--all", "--yes"])
+            let undo = try run.bed.run(run.backend, path: path, ["undo", "--all", "--yes"])
             #expect(undo.succeeded, "\(undo.standardError)")
             let after = try TreeSnapshot(of: path)
             #expect(after == broken, "differs at \(after.differences(from: broken).prefix(5))")
@@ -98,9 +96,8 @@ extension TestbedSuites {
 
         @Test(arguments: SiteBackend.allCases)
         func `without a writable must-use folder the debug log route still finds the memory fault`(backend: SiteBackend) throws {
-            let testbed = try Testbed.load()
-            try testbed.reset()
-            try testbed.inject("memory-exhaustion")
+            let bed = try TestbedRun("memory-exhaustion")
+            let testbed = bed.testbed
             // A file where the must-use folder would be: the companion cannot be written.
             let blocker = testbed.sitePath + "/wp-content/mu-plugins"
             try Data("not a folder\n".utf8).write(to: URL(fileURLWithPath: blocker))
@@ -111,32 +108,26 @@ extension TestbedSuites {
                 try Data().write(to: URL(fileURLWithPath: testbed[log]))
             }
             let broken = try TreeSnapshot(of: testbed.sitePath)
-            let cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-capture-\(UUID().uuidString)")
-            let site = backend.siteArguments(testbed)
-            let result = try cli.run(site + ["rescue", "--yes", "--settle", "0", "--url", testbed.nginxURL + "/"])
+            let result = try bed.run(backend, ["rescue", "--yes", "--settle", "0", "--url", testbed.nginxURL + "/"])
             #expect(result.standardOutput.contains("Could not capture the error"), "\(result.standardOutput)")
             #expect(result.standardOutput.contains("Turned on the debug log"))
             #expect(result.standardOutput.contains("Raise WP_MEMORY_LIMIT"))
             #expect(result.status == 0)
-            let undo = try cli.run(site + ["undo", "--all", "--yes"])
+            let undo = try bed.run(backend, ["undo", "--all", "--yes"])
             #expect(undo.succeeded, "\(undo.standardError)")
             #expect(try TreeSnapshot(of: testbed.sitePath) == broken)
         }
 
         @Test(arguments: SiteBackend.allCases)
         func `diagnose says why the debug log stays empty and reads the host's log when it can`(backend: SiteBackend) throws {
-            let testbed = try Testbed.load()
-            try testbed.reset()
-            try testbed.inject("memory-exhaustion", "log-forced", "log-unreadable")
+            let bed = try TestbedRun("memory-exhaustion", "log-forced", "log-unreadable")
+            let testbed = bed.testbed
             for setup in [Setup.forced, .unreadable] {
                 let path = setup.path(testbed)
-                let cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-capture-\(UUID().uuidString)")
-                let site = backend.siteArguments(testbed, path: path)
-                #expect(try cli.run(site + ["debug", "on"]).succeeded)
+                #expect(try bed.run(backend, path: path, ["debug", "on"]).succeeded)
                 let before = try TreeSnapshot(of: path)
-                let result = try cli.run(site + ["--format", "json", "diagnose", "--no-database"] + setup.probeArguments(testbed))
-                let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
-                                        "\(result.standardError)")
+                let result = try bed.run(backend, path: path, ["--format", "json", "diagnose", "--no-database"] + setup.probeArguments(testbed))
+                let json = try bed.json(result)
                 let findings = json["findings"] as? [[String: Any]] ?? []
                 let log = try #require(findings.first { $0["id"] as? String == "php-error-log" }, "\(findings.map { $0["id"] ?? "" })")
                 let summary = log["summary"] as? String ?? ""

@@ -8,10 +8,11 @@ struct RescueCommand: SiteCommand {
         abstract: "Get the site back: diagnose, then fix, least invasive first, probing after every step.",
         discussion: """
         In order, stopping as soon as the site is healthy: remove a stuck .maintenance; rewrite a broken \
-        .htaccess; act on recent fatal errors in the logs (raise WP_MEMORY_LIMIT for memory exhaustion, \
-        disable the plugin, theme or drop-in a fatal error names); if the logs say nothing, capture the \
-        PHP error of wprescue's own request with a temporary must-use plugin (removed at once; \
-        --no-capture skips it), then turn on the debug log (never shown to visitors), reproduce and read it; then bisect plugins, must-use plugins \
+        .htaccess; capture the PHP error of wprescue's own request with a temporary must-use plugin \
+        (removed at once; --no-capture skips it) and act on it (raise WP_MEMORY_LIMIT for memory \
+        exhaustion, disable the plugin, theme or drop-in a fatal error names); act the same way on recent \
+        fatal errors in the logs; if nothing explains it, turn on the debug log (never shown to visitors), \
+        reproduce and read it; then bisect plugins, must-use plugins \
         and drop-ins. A change that does not help is put back. Database errors are explained, never \
         "fixed". Without --yes every change is confirmed first. `wprescue undo --all` reverts everything.
         """

@@ -105,8 +105,9 @@ public final class Rescuer {
             if verdict.isHealthy { return [] }
         }
 
-        // 3. What the logs already say.
-        try actOnEvidence(entries: recent)
+        // 3. What the logs already say (with PHP's own error_log, when the companion named a readable one).
+        try actOnEvidence(entries: extraLogs.isEmpty ? recent
+                              : SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
         if verdict.isHealthy { return [] }
 
         // 4. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
@@ -235,7 +236,7 @@ public final class Rescuer {
         phpSettings = outcome.settings ?? phpSettings
         if let unavailable = outcome.unavailable {
             event(.action, "error capture not possible: \(unavailable)")
-            progress("Could not capture the error: \(unavailable) Trying the debug log instead.")
+            progress("Could not capture the error: \(unavailable) Falling back to the logs and the debug log.")
             return []
         }
         event(.action, "error captured by a temporary must-use plugin, already removed (operation \(outcome.operation ?? "-"))")

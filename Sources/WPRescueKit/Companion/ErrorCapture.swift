@@ -79,8 +79,12 @@ public struct ErrorCapture {
                     : "The must-use plugins folder cannot be written (\(error.localizedDescription))."
                 return Outcome(pages: [], settings: nil, operation: nil, unavailable: reason)
             }
+            // A stack frame may quote the database password (a failed connect call): masked before anyone sees it.
+            let password = (try? SiteConfig.read(site))?.value(of: "DB_PASSWORD")?.stringValue.flatMap { $0.count >= 4 ? $0 : nil }
             let pages = urls.map { url in
-                let (page, seen, error) = companion.capture(prober: prober, url: url)
+                let (page, seen, captured) = companion.capture(prober: prober, url: url)
+                var error = captured
+                if let password { error?.message = captured?.message.replacingOccurrences(of: password, with: KnownConstants.mask) ?? "" }
                 return Page(url: url, verdict: page.verdict, seen: seen, error: error)
             }
             try companion.remove()

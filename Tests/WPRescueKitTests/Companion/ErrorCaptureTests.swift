@@ -26,14 +26,22 @@ struct ErrorCaptureTests {
         #expect(CapturedError.extract(from: page) == nil)
     }
 
-    @Test(arguments: [
-        "<!--wprescue-capture:not base64!-->",
-        "<!--wprescue-capture:" + Data("{\"type\":\"one\"}".utf8).base64EncodedString() + "-->",
-        "<!--wprescue-capture:" + String(repeating: "QUFB", count: 70_000) + "-->",
-        "<!--wprescue-capture:eyJ0eXBlIjox",
-    ])
-    func `a malformed, oversized or unterminated block is ignored`(text: String) {
-        #expect(CapturedError.extract(from: Data(("<p>page</p>" + text).utf8)) == nil)
+    enum Malformed: String, CaseIterable, Sendable {
+        case notBase64 = "not base64", notTheSchema = "not the schema", oversized, unterminated
+
+        var text: String {
+            switch self {
+            case .notBase64: return "<!--wprescue-capture:not base64!-->"
+            case .notTheSchema: return "<!--wprescue-capture:" + Data("{\"type\":\"one\"}".utf8).base64EncodedString() + "-->"
+            case .oversized: return "<!--wprescue-capture:" + String(repeating: "QUFB", count: 70_000) + "-->"
+            case .unterminated: return "<!--wprescue-capture:eyJ0eXBlIjox"
+            }
+        }
+    }
+
+    @Test(arguments: Malformed.allCases)
+    func `a malformed, oversized or unterminated block is ignored`(malformed: Malformed) {
+        #expect(CapturedError.extract(from: Data(("<p>page</p>" + malformed.text).utf8)) == nil)
     }
 
     @Test func `a captured uncaught error becomes an attributed entry with its stack`() {

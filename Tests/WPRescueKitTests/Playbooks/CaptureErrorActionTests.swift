@@ -52,6 +52,14 @@ struct CaptureErrorActionTests {
         #expect(try site.journal.history().map(\.summary) == [ErrorCapture.summary])
     }
 
+    @Test func `a database password a stack frame quotes is masked`() throws {
+        let captured = CapturedError(type: 1, message: "Uncaught Exception: cannot connect as wp/fixture-secret-Zq8 in \(fixture.root)/wp-content/plugins/akismet/akismet.php:9\nStack trace:\n#0 \(fixture.root)/wp-content/plugins/akismet/akismet.php(9): mysqli_connect('localhost', 'wp', 'fixture-secret-Zq8')\n#1 {main}\n  thrown",
+                                     file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 9, php: nil)
+        let result = try tools(captured: captured).perform(.captureError, with: PlaybookParameters([:]))
+        #expect(result.outcome == "fatal-in-plugin")
+        #expect(!(result.evidence + result.values.values).contains { $0.contains("fixture-secret-Zq8") })
+    }
+
     @Test func `nothing captured, and a dry run that writes nothing`() throws {
         let before = try TreeSnapshot(of: fixture.root)
         #expect(try tools(captured: nil).perform(.captureError, with: PlaybookParameters([:])).outcome == "nothing-captured")

@@ -119,6 +119,17 @@ extension TestbedSuites {
         }
 
         @Test(arguments: SiteBackend.allCases)
+        func `a worker killed before the request ends: the debug log stays empty, rescue says why, and bisect finds the plugin`(backend: SiteBackend) throws {
+            let (run, broken, path) = try rescue(["many-plugins", "5", "worker-killer"], setup: .forced, backend: backend)
+            let output = (run.json["timeline"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            #expect(output.contains { $0.contains("WordPress's debug log stays empty: PHP writes its errors to \(run.bed.testbed["LOG_FORCED_FILE"])") },
+                    "\(output)")
+            #expect((run.json["causeSummary"] as? String)?.contains("worker-killer") == true, "\(run.json["causeSummary"] ?? "")")
+            #expect(run.json["after"] as? String == "healthy")
+            try undoRestores(run, path: path, broken: broken)
+        }
+
+        @Test(arguments: SiteBackend.allCases)
         func `diagnose says why the debug log stays empty and reads the host's log when it can`(backend: SiteBackend) throws {
             let bed = try TestbedRun("memory-exhaustion", "log-forced", "log-unreadable")
             let testbed = bed.testbed

@@ -115,7 +115,10 @@ public final class Rescuer {
             let offsets = logPaths(includingMissingDebugLog: true).map { ($0, (try? site.fileSystem.status($0)?.size) ?? 0) }
             probe("with the debug log on, to record the error")
             let entries = newEntries(since: offsets)
-            if entries.isEmpty { explainSilentDebugLog() }
+            // Nothing new in the debug log itself (other logs may have had something to say).
+            let debugLog = SiteLogs.debugLogPath(of: site, config: try? SiteConfig.read(site))
+            let before = offsets.first { $0.0 == debugLog }?.1 ?? 0
+            if ((try? site.fileSystem.status(debugLog))?.map(\.size) ?? 0) <= before { explainSilentDebugLog() }
             try actOnEvidence(entries: entries)
             if verdict.isHealthy { return [] }
         }

@@ -30,6 +30,8 @@ public struct WPRescueCommand: ParsableCommand {
             HistoryCommand.self,
             DBCommand.self,
             LoginCommand.self,
+            RecoveryLinkCommand.self,
+            URLCommand.self,
             UsersCommand.self,
             UndoCommand.self,
         ]

@@ -146,7 +146,7 @@ public struct SiteBisection {
                 if method == .header || themeIncluded { throw error }
                 if method == .automatic { methodNote = "moving plugins: the must-use folder is not writable (\(error.localizedDescription))" }
                 method = .move
-            } catch let error as HeaderBisectOracle.Failure {
+            } catch let error as CompanionPlugin.Failure {
                 if method == .header || themeIncluded { throw error }
                 if method == .automatic { methodNote = "moving plugins: \(error.localizedDescription)" }
                 method = .move

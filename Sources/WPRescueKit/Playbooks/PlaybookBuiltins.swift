@@ -137,6 +137,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case disableDropin = "disable-dropin"
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
+    case captureError = "capture-error"
     case urlSet = "url-set"
     case recoveryLink = "recovery-link"
 
@@ -154,6 +155,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .disableDropin: return "move a drop-in into the quarantine folder (like `plugins disable --dropins`)"
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
+        case .captureError: return "capture the PHP error of wprescue's own request with a temporary must-use plugin, removed at once (as rescue does)"
         case .urlSet: return "set the site's address where WordPress reads it (like `url set`)"
         case .recoveryLink: return "print core's recovery mode link, wp-admin with the failing plugin paused (like `recovery-link`)"
         }
@@ -185,7 +187,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("url", .text, required: true, "the address, e.g. https://example.com (or {{step.fix-url}})"),
                     PlaybookParameterSpec("only", .text, "home or siteurl (default both)"),
                     PlaybookParameterSpec("in", .text, "config or database (default: where WordPress reads it now)")]
-        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink:
+        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .captureError:
             return []
         }
     }
@@ -198,6 +200,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
              .removeMaintenance, .disableDropin, .unlockLogins, .urlSet:
             return ["done", "unchanged", "skipped"]
         case .loginLink, .recoveryLink: return ["done", "skipped"]
+        case .captureError:
+            return ["fatal-in-plugin", "fatal-in-theme", "fatal-in-dropin", "memory-exhausted", "fatal-elsewhere", "nothing-captured",
+                    "not-possible", "skipped"]
         }
     }
 
@@ -211,6 +216,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]
+        case .captureError: return ["plugin", "theme", "dropin", "last-fatal", "php-version", "error-log", "operation"]
         case .urlSet: return ["url", "operation"]
         case .recoveryLink: return ["expires", "operation"]
         }

@@ -73,7 +73,7 @@ struct CoreCommand: ParsableCommand {
             CoreCommand.show(report, console: context.console)
             var operation: String?
             var facts: RepairCore.Facts?
-            if !report.result.isClean {
+            if !report.result.modified.isEmpty || !report.result.missing.isEmpty || (quarantineUnexpected && !report.result.unexpected.isEmpty) {
                 let archive = try wordPressOrg.releaseArchive(report.release, checksums: try wordPressOrg.coreChecksums(report.release))
                 let remedy = try RepairCore(site: site, report: report, archive: archive, quarantineUnexpected: quarantineUnexpected)
                     .plan(command: CommandContext.commandLine)
@@ -97,6 +97,26 @@ struct CoreCommand: ParsableCommand {
     }
 
     static func wordPressOrg() throws -> WordPressOrg { try WordPressOrg(fetcher: CurlPageFetcher()) }
+
+    /// Diagnose's findings about core; when WordPress.org cannot be reached, one that says so.
+    static func findings(_ site: Site) -> [Finding] {
+        do {
+            return IntegrityFindings.findings(from: try CoreIntegrity.verify(site, wordPressOrg: try wordPressOrg()))
+        } catch {
+            return [Finding(id: .coreUnverified, severity: .info, summary: "Core files were not compared with WordPress.org's checksums",
+                            evidence: [error.localizedDescription], fix: "wprescue core verify")]
+        }
+    }
+
+    /// Rescue's core step: the repair plan, or nil when core matches the release. Unexpected
+    /// files are left where they are (rescue reports them; `core repair --quarantine-unexpected` moves them).
+    static func planRepair(_ site: Site, command: String) throws -> RemedyPlan<RepairCore.Facts>? {
+        let wordPressOrg = try wordPressOrg()
+        let report = try CoreIntegrity.verify(site, wordPressOrg: wordPressOrg)
+        guard !report.result.modified.isEmpty || !report.result.missing.isEmpty else { return nil }
+        let archive = try wordPressOrg.releaseArchive(report.release, checksums: try wordPressOrg.coreChecksums(report.release))
+        return try RepairCore(site: site, report: report, archive: archive).plan(command: command)
+    }
 
     static func show(_ report: CoreIntegrity.Report, console: Console) {
         let result = report.result

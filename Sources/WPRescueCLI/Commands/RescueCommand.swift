@@ -50,6 +50,7 @@ struct RescueCommand: SiteCommand {
         options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
+        options.planCoreRepair = { command in try CoreCommand.planRepair(site, command: command) }
         let delegate = TerminalRescueDelegate(console: console, terminal: context.terminal, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()

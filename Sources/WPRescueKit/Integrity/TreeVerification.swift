@@ -39,7 +39,7 @@ public struct TreeVerification {
 
         public var isClean: Bool { modified.isEmpty && missing.isEmpty && unexpected.isEmpty }
         /// What a walk saw of each entry, for planning a repair (not encoded).
-        public var tree: [String: FileStatus.Kind] = [:]
+        public var tree: [String: FileStatus] = [:]
 
         enum CodingKeys: String, CodingKey {
             case filesChecked, modified, missing, unexpected, digest, bytesRead, networkBytes, readers, seconds
@@ -145,7 +145,7 @@ public struct TreeVerification {
                             modified: modified.sorted { $0.path < $1.path }, missing: missing, unexpected: unexpected,
                             digest: usesSHA256 ? "sha256" : "md5", bytesRead: bytesRead, networkBytes: networkBytes,
                             readers: min(max(1, width), max(1, reads.count)), seconds: Date().timeIntervalSince(start))
-        report.tree = tree.mapValues(\.kind)
+        report.tree = tree
         return report
     }
 

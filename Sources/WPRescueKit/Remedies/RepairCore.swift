@@ -18,8 +18,7 @@ public struct RepairCore {
     }
 
     public static let summary = "Restore damaged WordPress core files"
-    /// Appended to a quarantined file's name, so the web server no longer hands it to PHP.
-    public static let quarantineSuffix = ".quarantined"
+    public static let nextStep = "Core files were damaged: if no update was running, someone may have changed them; run `wprescue core verify` and `wprescue plugins verify`, change the site's passwords, and update WordPress from wp-admin."
 
     public let site: Site
     public let report: CoreIntegrity.Report
@@ -33,40 +32,13 @@ public struct RepairCore {
         self.quarantineUnexpected = quarantineUnexpected
     }
 
-    /// The folder quarantined files go to: beside the disabled plugins, out of WordPress's sight.
-    public static func quarantineFolder(in layout: SiteLayout) -> String {
-        SitePath.join(Quarantine(layout: layout).root(beside: layout.pluginDirectory), "files")
-    }
-
     public func plan(command: String) throws -> RemedyPlan<Facts> {
         let root = site.layout.root
         let tree = report.result.tree
         var changes: [Change] = []
         var facts = Facts(release: report.release, restored: [], created: [], quarantined: [], unexpected: [], skipped: [])
         var createdFolders = Set<String>()
-        var quarantineReady = false
-
-        func ensureQuarantine() throws {
-            guard !quarantineReady else { return }
-            quarantineReady = true
-            let folder = Self.quarantineFolder(in: site.layout)
-            for path in [SitePath.parent(folder), folder] where try !site.fileSystem.exists(path) {
-                changes.append(.createDirectory(path: path))
-            }
-        }
-        var taken = Set<String>()
-        func quarantineName(for relative: String) throws -> String {
-            let folder = Self.quarantineFolder(in: site.layout)
-            let flat = relative.replacingOccurrences(of: "/", with: "__")
-            var candidate = SitePath.join(folder, flat + Self.quarantineSuffix)
-            var number = 1
-            while try taken.contains(candidate) || site.fileSystem.exists(candidate) {
-                number += 1
-                candidate = SitePath.join(folder, "\(flat).\(number)\(Self.quarantineSuffix)")
-            }
-            taken.insert(candidate)
-            return candidate
-        }
+        var quarantine = QuarantineFiles(site: site)
 
         /// Real folders on the way to `relative`, created where missing; nil when one is a link or a file.
         func foldersReady(for relative: String) -> [String]? {
@@ -74,7 +46,7 @@ public struct RepairCore {
             var prefix = ""
             for part in relative.split(separator: "/").dropLast() {
                 prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
-                switch tree[prefix] {
+                switch tree[prefix]?.kind {
                 case .directory?: continue
                 case nil: if !createdFolders.contains(prefix) { missing.append(prefix) }
                 case .file?, .symbolicLink?, .other?: return nil
@@ -95,14 +67,14 @@ public struct RepairCore {
                 changes.append(.createDirectory(path: SitePath.join(root, folder)))
                 createdFolders.insert(folder)
             }
-            if exists, let kind = tree[relative], kind != .file || isHuge(relative) {
-                // A link, a folder or a file too large for the journal's backup: moved aside whole, then written.
+            // A link, a folder, or a file too large to back up whole: moved aside as it is, then written.
+            if exists, let status = tree[relative], status.kind != .file || status.size > UInt64(TreeVerification.fileLimit) {
+                let kind = status.kind
                 if kind == .directory {
                     facts.skipped.append("\(relative): a folder stands where the file belongs; move it away yourself")
                     continue
                 }
-                try ensureQuarantine()
-                changes.append(.move(from: path, to: try quarantineName(for: relative)))
+                changes += try quarantine.changes(moving: path)
             }
             changes.append(.write(path: path, contents: contents))
             if exists { facts.restored.append(relative) } else { facts.created.append(relative) }
@@ -112,8 +84,7 @@ public struct RepairCore {
                 facts.unexpected.append(entry.path)
                 continue
             }
-            try ensureQuarantine()
-            changes.append(.move(from: SitePath.join(root, entry.path), to: try quarantineName(for: entry.path)))
+            changes += try quarantine.changes(moving: SitePath.join(root, entry.path))
             facts.quarantined.append(entry.path)
         }
 
@@ -121,7 +92,7 @@ public struct RepairCore {
         let count = facts.restored.count + facts.created.count
         if count > 0 { notes.append("Restored \(count) core file\(count == 1 ? "" : "s") from WordPress \(report.release.version) (\(report.release.locale)).") }
         if !facts.quarantined.isEmpty {
-            notes.append("Moved \(facts.quarantined.count) file\(facts.quarantined.count == 1 ? "" : "s") that are not part of WordPress to \(Self.quarantineFolder(in: site.layout)).")
+            notes.append("Moved \(facts.quarantined.count) file\(facts.quarantined.count == 1 ? "" : "s") that are not part of WordPress to \(QuarantineFiles.folder(in: site.layout)).")
         }
         if !facts.unexpected.isEmpty {
             notes.append("\(facts.unexpected.count) file\(facts.unexpected.count == 1 ? " is" : "s are") not part of WordPress and stay\(facts.unexpected.count == 1 ? "s" : ""): \(facts.unexpected.prefix(10).joined(separator: ", ")); look at them, then `wprescue core repair --quarantine-unexpected` moves them out of the way.")
@@ -129,10 +100,6 @@ public struct RepairCore {
         notes += facts.skipped.map { "Not repaired: \($0)." }
         if changes.isEmpty && facts.skipped.isEmpty && facts.unexpected.isEmpty { notes.append("WordPress core matches the release: nothing to repair.") }
         return RemedyPlan(changes: ChangePlan(command: command, summary: Self.summary(facts), changes: changes), facts: facts, notes: notes)
-    }
-
-    private func isHuge(_ relative: String) -> Bool {
-        report.result.modified.contains { $0.path == relative && $0.detail.contains("larger than any file") || $0.path == relative && $0.detail.contains("longer than any file") }
     }
 
     static func summary(_ facts: Facts) -> String {

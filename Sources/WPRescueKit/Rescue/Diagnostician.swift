@@ -14,6 +14,8 @@ public struct Diagnostician {
         /// How far back log entries count as recent.
         public var since = RecentWindow.fatalErrorsSince(Date())
         public var serverTimeZone = TimeZone.current
+        /// Core files against WordPress.org's checksums, when the caller can reach them.
+        public var coreCheck: (() -> [Finding])?
 
         public init() {}
     }
@@ -51,6 +53,8 @@ public struct Diagnostician {
         findings += LogEvidence.findings(from: SiteLogs.recentProblems(in: logs, site: site, since: options.since,
                                                                        timeZone: options.serverTimeZone))
         findings += fileFindings(verdict: report?.verdict, errorsSeen: findings, network: config.flatMap(NetworkSettings.declared(in:)))
+        findings += IntegrityFindings.findings(from: IntegrityFindings.scan(site))
+        if let coreCheck = options.coreCheck { findings += coreCheck() }
         if let databaseCheck { findings += databaseCheck() }
         let ordered = findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
         return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs)

@@ -66,6 +66,13 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case debugLogOff = "debug-log-off"
     case recentlyChanged = "recently-changed"
     case disabledByWPRescue = "disabled-by-wprescue"
+    // Files changed by a failed update or an intruder.
+    case coreDamaged = "core-damaged"
+    case coreUnexpected = "core-unexpected"
+    case coreUnverified = "core-unverified"
+    case upgradeStuck = "upgrade-stuck"
+    case uploadsPHP = "uploads-php"
+    case injectedCode = "injected-code"
     // The database.
     case databaseConnection = "database-connection"
     case databaseTables = "database-tables"

@@ -54,7 +54,7 @@ public struct CoreRelease: Equatable, Sendable, Codable {
         }
     }
 
-    /// `$name = 'literal';` statements outside any bracket, first assignment wins.
+    /// `$name = 'literal';` statements outside any bracket; the last one wins, as when PHP runs the file.
     static func topLevelStringAssignments(in bytes: [UInt8]) -> [String: String] {
         guard let index = try? PHPSourceIndex(bytes: bytes) else { return [:] }
         var found: [String: String] = [:]
@@ -68,7 +68,7 @@ public struct CoreRelease: Equatable, Sendable, Codable {
                   let value = PHPLiteralDecoder.stringLiteral(code[position + 2], in: bytes),
                   let text = String(validating: value, as: UTF8.self) else { continue }
             let name = String(decoding: bytes[code[position].range].dropFirst(), as: UTF8.self)
-            if found[name] == nil { found[name] = text }
+            found[name] = text
         }
         return found
     }

@@ -66,10 +66,12 @@ struct IntegrityOnTestbedTests {
         #expect(diagnose.status == 2)
         let findings = (try json(diagnose)["findings"] as? [[String: Any]]) ?? []
         let ids = Set(findings.compactMap { $0["id"] as? String })
-        #expect(ids.isSuperset(of: ["core-damaged", "uploads-php", "upgrade-stuck"]), "\(ids)")
+        #expect(ids.isSuperset(of: ["core-damaged", "uploads-php", "upgrade-stuck", "plugin-modified"]), "\(ids)")
         #expect(!ids.contains("core-unexpected"))
         let uploads = findings.first { $0["id"] as? String == "uploads-php" }
         #expect((uploads?["evidence"] as? [String])?.contains("wp-content/uploads/2024/01/cache.php:4: eval(base64_decode(") == true)
+        let plugin = findings.first { $0["id"] as? String == "plugin-modified" }
+        #expect((plugin?["evidence"] as? [String])?.contains("akismet.php:69: assert($_") == true)
     }
 
     @Test(arguments: SiteBackend.allCases)

@@ -98,10 +98,17 @@ struct CoreCommand: ParsableCommand {
 
     static func wordPressOrg() throws -> WordPressOrg { try WordPressOrg(fetcher: CurlPageFetcher()) }
 
-    /// Diagnose's findings about core; when WordPress.org cannot be reached, one that says so.
+    /// Diagnose's findings from WordPress.org's checksums: core, then each plugin; when they
+    /// cannot be reached, one finding that says so.
     static func findings(_ site: Site) -> [Finding] {
         do {
-            return IntegrityFindings.findings(from: try CoreIntegrity.verify(site, wordPressOrg: try wordPressOrg()))
+            let wordPressOrg = try wordPressOrg()
+            var findings = IntegrityFindings.findings(from: try CoreIntegrity.verify(site, wordPressOrg: wordPressOrg))
+            for plugin in try site.catalog.extensions(of: .plugin) where plugin.state == .enabled {
+                guard let result = try? PluginIntegrity.verify(plugin, fileSystem: site.fileSystem, wordPressOrg: wordPressOrg, strict: false) else { continue }
+                findings += IntegrityFindings.findings(from: result)
+            }
+            return findings
         } catch {
             return [Finding(id: .coreUnverified, severity: .info, summary: "Core files were not compared with WordPress.org's checksums",
                             evidence: [error.localizedDescription], fix: "wprescue core verify")]

@@ -27,8 +27,8 @@ struct DiagnoseCommand: SiteCommand {
     @Flag(name: .long, help: "Skip the database checks.")
     var noDatabase = false
 
-    @Flag(name: .long, help: "Skip comparing core files with WordPress.org's checksums (which reads every core file).")
-    var noCoreCheck = false
+    @Flag(name: .long, help: "Skip comparing core and plugin files with WordPress.org's checksums (which reads every one of them).")
+    var noChecksums = false
 
     func validate() throws {
         if LogCommand.date(since) == nil { throw ValidationError("--since takes 30m, 6h, 2d or an ISO date.") }
@@ -41,7 +41,7 @@ struct DiagnoseCommand: SiteCommand {
         options.urls = urls
         options.serverLogs = serverLog
         options.since = LogCommand.date(since) ?? options.since
-        if !noCoreCheck { options.coreCheck = { CoreCommand.findings(site) } }
+        if !noChecksums { options.coreCheck = { CoreCommand.findings(site) } }
         let diagnosis = Diagnostician(site: site, prober: urls.isEmpty ? nil : probe.prober(), options: options,
                                       databaseCheck: noDatabase ? nil : { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }).diagnose()
         let console = context.console

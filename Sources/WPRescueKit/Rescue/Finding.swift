@@ -73,6 +73,7 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case upgradeStuck = "upgrade-stuck"
     case uploadsPHP = "uploads-php"
     case injectedCode = "injected-code"
+    case pluginModified = "plugin-modified"
     // The database.
     case databaseConnection = "database-connection"
     case databaseTables = "database-tables"

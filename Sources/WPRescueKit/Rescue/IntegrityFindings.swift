@@ -125,4 +125,21 @@ public enum IntegrityFindings {
         }
         return findings
     }
+
+    /// A plugin that differs from WordPress.org's copy of its version.
+    public static func findings(from result: PluginIntegrity.Result) -> [Finding] {
+        guard result.status == .modified, let report = result.verification else { return [] }
+        let entries = report.modified + report.unexpected
+        let injected = entries.contains { !$0.injected.isEmpty }
+        func lines(_ label: String, _ entry: TreeVerification.Entry) -> [String] {
+            ["\(label) \(entry.path)"] + entry.injected.map { "\(entry.path):\($0.line): \($0.pattern)" }
+        }
+        var evidence: [String] = []
+        for entry in report.modified.prefix(8) { evidence += lines("modified", entry) }
+        for path in report.missing.prefix(5) { evidence.append("missing \(path)") }
+        for entry in report.unexpected.prefix(5) { evidence += lines("added", entry) }
+        return [Finding(id: .pluginModified, severity: injected ? .critical : .warning,
+                        summary: "Plugin \(result.slug) \(result.version ?? "") differs from WordPress.org's copy of that version (\(report.modified.count) modified, \(report.missing.count) missing, \(report.unexpected.count) added)\(injected ? ", with injected-code patterns" : ""): reinstall it",
+                        evidence: evidence, fix: "wprescue plugins verify \(result.slug)", subject: result.slug)]
+    }
 }

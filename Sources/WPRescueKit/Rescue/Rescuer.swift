@@ -87,15 +87,16 @@ public final class Rescuer {
         if verdict.isHealthy { return [] }
         try fixHtaccess()
         if verdict.isHealthy { return [] }
-        // Damaged core breaks every request and no bisect can fix it: restored before anything is switched off.
-        try repairCore()
-        if verdict.isHealthy { return [] }
-        try quarantineSuspectFiles()
         if verdict == .databaseError { return explainDatabase() }
         if [.connectionRefused, .dnsFailure, .tlsError, .networkError].contains(verdict) {
             cause = Finding(id: .siteUnreachable, severity: .critical, summary: verdict.explanation)
             return ["This is the web server, DNS or network, not WordPress: check that the server is up and the domain points to it, or ask the host."]
         }
+        // Damaged core breaks every request and no bisect can fix it: restored before anything is switched off.
+        try repairCore()
+        if verdict.isHealthy { return [] }
+        try quarantineSuspectFiles()
+        if verdict.isHealthy { return [] }
 
         // 2. What the logs already say.
         try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))

@@ -166,5 +166,22 @@ struct IntegrityOnTestbedTests {
         #expect(actions.count == 1)
         #expect((actions.first?["description"] as? String)?.hasPrefix("Restore 1 damaged WordPress 6.1.9 core file") == true)
     }
+
+    @Test func `rescue quarantines PHP under uploads without deleting it, then finds the broken plugin; undo puts the file back`() throws {
+        defer { try? testbed.reset() }
+        try testbed.inject("uploads-php", "plugin-fatal")
+        let uploaded = testbed.sitePath + "/wp-content/uploads/2024/01/cache.php"
+        let contents = try Data(contentsOf: URL(fileURLWithPath: uploaded))
+        let site = SiteBackend.local.siteArguments(testbed)
+        let rescue = try cli.run(site + ["--format", "json", "rescue", "--yes", "--url", testbed.nginxURL + "/"])
+        #expect(rescue.succeeded, "\(rescue.standardOutput)\(rescue.standardError)")
+        #expect(try json(rescue)["after"] as? String == "healthy")
+        #expect(!FileManager.default.fileExists(atPath: uploaded))
+        let quarantined = testbed.sitePath + "/wp-content/wprescue-quarantine/files/wp-content__uploads__2024__01__cache.php.quarantined"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: quarantined)) == contents, "moved, not deleted")
+        let undo = try cli.run(site + ["undo", "--all", "--yes"])
+        #expect(undo.succeeded, "\(undo.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: uploaded)) == contents)
+    }
 }
 }

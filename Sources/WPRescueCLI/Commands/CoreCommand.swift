@@ -39,7 +39,6 @@ struct CoreCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare every core file with WordPress.org's checksums: modified, missing and unexpected files.",
             discussion: "Exit status 2 when anything differs.")
-        static var runsOnAliasGroups: Bool { false }
         @OptionGroup var global: GlobalOptions
         @OptionGroup var release: ReleaseOptions
 
@@ -68,19 +67,18 @@ struct CoreCommand: ParsableCommand {
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
-            let wordPressOrg = try CoreCommand.wordPressOrg()
-            let report = try CoreIntegrity.verify(site, wordPressOrg: wordPressOrg, release: release.release, width: release.parallel)
+            let (report, planned) = try RepairCore.verifyAndPlan(site, wordPressOrg: try CoreCommand.wordPressOrg(), release: release.release,
+                                                                 width: release.parallel, quarantineUnexpected: quarantineUnexpected,
+                                                                 command: CommandContext.commandLine)
             CoreCommand.show(report, console: context.console)
             var operation: String?
-            var facts: RepairCore.Facts?
-            if !report.result.modified.isEmpty || !report.result.missing.isEmpty || (quarantineUnexpected && !report.result.unexpected.isEmpty) {
-                let archive = try wordPressOrg.releaseArchive(report.release, checksums: try wordPressOrg.coreChecksums(report.release))
-                let remedy = try RepairCore(site: site, report: report, archive: archive, quarantineUnexpected: quarantineUnexpected)
-                    .plan(command: CommandContext.commandLine)
-                facts = remedy.facts
+            let facts = planned?.facts
+            if let remedy = planned {
                 operation = try context.apply(remedy.changes, on: site)
                 if operation != nil || remedy.changes.isEmpty { remedy.notes.forEach { context.console.line($0) } }
                 if let operation { context.console.line("Undo with: wprescue undo   (operation \(operation))") }
+            } else if !report.result.unexpected.isEmpty {
+                context.console.line("Nothing to restore. The files above are not part of WordPress and stay where they are; look at them, then add --quarantine-unexpected to move them out of the way.")
             }
             try context.console.emit(json: RepairOutput(operation: operation, dryRun: global.dryRun, release: report.release,
                                                         restored: facts?.restored ?? [], created: facts?.created ?? [],
@@ -118,11 +116,7 @@ struct CoreCommand: ParsableCommand {
     /// Rescue's core step: the repair plan, or nil when core matches the release. Unexpected
     /// files are left where they are (rescue reports them; `core repair --quarantine-unexpected` moves them).
     static func planRepair(_ site: Site, command: String) throws -> RemedyPlan<RepairCore.Facts>? {
-        let wordPressOrg = try wordPressOrg()
-        let report = try CoreIntegrity.verify(site, wordPressOrg: wordPressOrg)
-        guard !report.result.modified.isEmpty || !report.result.missing.isEmpty else { return nil }
-        let archive = try wordPressOrg.releaseArchive(report.release, checksums: try wordPressOrg.coreChecksums(report.release))
-        return try RepairCore(site: site, report: report, archive: archive).plan(command: command)
+        try RepairCore.verifyAndPlan(site, wordPressOrg: try wordPressOrg(), command: command).plan
     }
 
     static func show(_ report: CoreIntegrity.Report, console: Console) {

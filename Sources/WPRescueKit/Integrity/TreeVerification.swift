@@ -86,11 +86,13 @@ public struct TreeVerification {
 
         let compared = expected.keys.filter { !ignores($0) }.sorted()
         var modified: [Entry] = [], missing: [String] = [], toRead: [(String, UInt64)] = []
+        var present = 0
         for path in compared {
             guard let status = tree[path] ?? lookUp(path, tree: tree) else {
                 if !optional(path) { missing.append(path) }
                 continue
             }
+            present += 1
             switch status.kind {
             case .file:
                 if status.size > UInt64(Self.fileLimit) {
@@ -141,7 +143,7 @@ public struct TreeVerification {
             unexpected.append(Entry(path: path, detail: kind == .symbolicLink ? "a symbolic link, not part of the release" : "not part of the release"))
         }
         let networkBytes = walkBytes.map { $0 + (readBytes ?? 0) }
-        var report = Report(filesChecked: compared.count - missing.count,
+        var report = Report(filesChecked: present,
                             modified: modified.sorted { $0.path < $1.path }, missing: missing, unexpected: unexpected,
                             digest: usesSHA256 ? "sha256" : "md5", bytesRead: bytesRead, networkBytes: networkBytes,
                             readers: min(max(1, width), max(1, reads.count)), seconds: Date().timeIntervalSince(start))

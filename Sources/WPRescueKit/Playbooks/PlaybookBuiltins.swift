@@ -133,6 +133,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case disableDropin = "disable-dropin"
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
+    case repairCore = "repair-core"
 
     public var summary: String {
         switch self {
@@ -148,6 +149,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .disableDropin: return "move a drop-in into the quarantine folder (like `plugins disable --dropins`)"
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
+        case .repairCore: return "restore damaged or missing WordPress core files from the release (like `core repair`)"
         }
     }
 
@@ -173,7 +175,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("name", .dropIn, required: true, "the drop-in's file name, or all")]
         case .loginLink:
             return [PlaybookParameterSpec("user", .text, "the login to log in as (default: the only administrator)")]
-        case .debugOff, .removeMaintenance, .unlockLogins:
+        case .debugOff, .removeMaintenance, .unlockLogins, .repairCore:
             return []
         }
     }
@@ -183,7 +185,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         switch self {
         case .bisectPlugins: return ["culprits-found", "not-broken", "not-a-plugin-problem", "inconclusive", "skipped"]
         case .disablePlugins, .enablePlugins, .disableTheme, .debugOn, .debugOff, .memory, .htaccessRegenerate,
-             .removeMaintenance, .disableDropin, .unlockLogins:
+             .removeMaintenance, .disableDropin, .unlockLogins, .repairCore:
             return ["done", "unchanged", "skipped"]
         case .loginLink: return ["done", "skipped"]
         }
@@ -196,6 +198,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .memory: return ["value", "operation"]
         case .disablePlugins, .enablePlugins, .disableTheme, .disableDropin: return ["changed", "operation"]
         case .debugOff, .htaccessRegenerate, .removeMaintenance: return ["operation"]
+        case .repairCore: return ["restored", "operation"]
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]

@@ -89,6 +89,7 @@ public final class SitePlaybookTools {
         case .disableDropin: return try disableDropin(parameters)
         case .loginLink: return try loginLink(parameters)
         case .unlockLogins: return try unlockLogins()
+        case .repairCore: return try repairCore()
         }
     }
 

@@ -32,6 +32,19 @@ public struct RepairCore {
         self.quarantineUnexpected = quarantineUnexpected
     }
 
+    /// Verifies core, and when anything is damaged (or unexpected, with `quarantineUnexpected`)
+    /// fetches the release archive and plans the repair: what `core repair`, the rescue and the
+    /// playbook action all do. The plan is nil when there is nothing to change.
+    public static func verifyAndPlan(_ site: Site, wordPressOrg: WordPressOrg, release: CoreRelease? = nil, width: Int = 4,
+                                     quarantineUnexpected: Bool = false, command: String) throws -> (report: CoreIntegrity.Report, plan: RemedyPlan<Facts>?) {
+        let report = try CoreIntegrity.verify(site, wordPressOrg: wordPressOrg, release: release, width: width)
+        let result = report.result
+        guard !result.modified.isEmpty || !result.missing.isEmpty || (quarantineUnexpected && !result.unexpected.isEmpty) else { return (report, nil) }
+        let archive = try wordPressOrg.releaseArchive(report.release, checksums: try wordPressOrg.coreChecksums(report.release))
+        let plan = try RepairCore(site: site, report: report, archive: archive, quarantineUnexpected: quarantineUnexpected).plan(command: command)
+        return (report, plan)
+    }
+
     public func plan(command: String) throws -> RemedyPlan<Facts> {
         let root = site.layout.root
         let tree = report.result.tree

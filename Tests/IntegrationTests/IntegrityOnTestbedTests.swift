@@ -183,5 +183,21 @@ struct IntegrityOnTestbedTests {
         #expect(undo.succeeded, "\(undo.standardError)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: uploaded)) == contents)
     }
+
+    @Test func `the critical-error playbook restores a truncated core file when the log blames core, over SFTP`() throws {
+        defer { try? testbed.reset() }
+        try testbed.inject("core-truncated")
+        let site = SiteBackend.sftp.siteArguments(testbed)
+        let result = try cli.run(site + ["--format", "json", "playbook", "run", "critical-error", "--url", testbed.nginxURL + "/",
+                                         "--settle", "0", "--confirm-delays", "0.3", "--yes"])
+        let run = try json(result)
+        #expect(run["status"] as? String == "resolved", "\(result.standardOutput)\(result.standardError)")
+        let steps = (run["steps"] as? [[String: Any]]) ?? []
+        let core = steps.last { $0["id"] as? String == "core" }
+        #expect(core?["outcome"] as? String == "done")
+        #expect((core?["values"] as? [String: String])?["restored"] == "wp-includes/formatting.php")
+        #expect(steps.last { $0["id"] as? String == "verify-core" }?["outcome"] as? String == "healthy")
+        #expect(!steps.contains { $0["id"] as? String == "bisect" })
+    }
 }
 }

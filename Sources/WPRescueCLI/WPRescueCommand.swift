@@ -80,7 +80,8 @@ public struct WPRescueCommand: ParsableCommand {
             guard exitCode(for: error) != .success else { exit(withError: error) }
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            FileHandle.standardError.write(Data("wprescue: \(cleaned) (see `wprescue --help`)\n".utf8))
+            // Errors quote site paths and names, which a hacked site chooses: inert, like all output.
+            FileHandle.standardError.write(Data("wprescue: \(TerminalText.inert(cleaned)) (see `wprescue --help`)\n".utf8))
             exit(withError: ExitCode(exitCode(for: error).rawValue))
         }
     }

@@ -5,28 +5,16 @@ import WPRescueTestSupport
 /// `wprescue bisect` against the real WordPress test bed.
 extension TestbedSuites {
 @Suite
-struct BisectOnTestbedTests {
-    let testbed: Testbed
-    let cli: CommandRunner
-
-    init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-bisect-\(UUID().uuidString)")
-    }
+struct BisectOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
+    init() throws { bed = try TestbedRun() }
 
     func bisect(_ extra: [String] = [], backend: SiteBackend = .local) throws -> (json: [String: Any], result: CommandRunner.Result) {
-        let result = try cli.run(backend.siteArguments(testbed) + ["--format", "json", "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"] + extra)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
-                                "stdout: \(result.standardOutput) stderr: \(result.standardError)")
-        return (json, result)
+        let result = try bed.run(backend, ["--format", "json", "bisect", "--url", testbed.nginxURL + "/", "--settle", "0"] + extra)
+        return (try bed.json(result), result)
     }
 
-    func verdict() throws -> String {
-        let result = try cli.run(["probe", "--format", "json", "--url", testbed.nginxURL + "/"])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        return try #require(json["verdict"] as? String)
-    }
+    func verdict() throws -> String { try bed.verdict() }
 
     @Test(arguments: [("worker-killer", 30), ("plugin-fatal", 40), ("white-screen", 12)], SiteBackend.allCases)
     func `finds the one culprit among dozens and leaves the site healthy`(case: (fault: String, fillers: Int), backend: SiteBackend) throws {

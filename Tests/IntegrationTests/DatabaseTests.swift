@@ -31,18 +31,13 @@ extension TestbedSuites {
 /// `db check` against the test bed's real MariaDB and WordPress database. Each test starts
 /// from a pristine site and puts it back when it changed it.
 @Suite
-struct DatabaseTests {
-    let testbed: Testbed
-    let cli: CommandRunner
+struct DatabaseTests: TestbedSuite {
+    let bed: TestbedRun
     let password: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)")
-        password = try String(contentsOfFile: testbed["DB_PASSWORD_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        try #require(!password.isEmpty, "the test bed's database password file is empty")
+        bed = try TestbedRun()
+        password = try bed.secret("DB_PASSWORD_FILE")
     }
 
     func check(_ arguments: [String] = [], runner: CommandRunner? = nil) throws -> DatabaseCheckRun {

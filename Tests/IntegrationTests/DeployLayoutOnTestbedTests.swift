@@ -8,23 +8,19 @@ extension TestbedSuites {
 /// files are found and read, edits land in shared/, the links stay links, and undo restores
 /// the whole deploy byte for byte.
 @Suite
-struct DeployLayoutOnTestbedTests {
-    let testbed: Testbed
+struct DeployLayoutOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let deploy: String
     let current: String
-    let state: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        try testbed.inject("deploy-layout")
-        current = testbed["DEPLOY_PATH"]
+        bed = try TestbedRun("deploy-layout")
+        current = bed.testbed["DEPLOY_PATH"]
         deploy = (current as NSString).deletingLastPathComponent
-        state = NSTemporaryDirectory() + "wprescue-deploy-state-\(UUID().uuidString.prefix(8))"
     }
 
     func run(_ backend: SiteBackend, _ arguments: [String], input: String? = nil) throws -> CommandRunner.Result {
-        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: current) + arguments, input: input)
+        try bed.run(backend, path: current, arguments, input: input)
     }
 
     func link(_ relative: String) throws -> String {
@@ -36,7 +32,7 @@ struct DeployLayoutOnTestbedTests {
         let before = try TreeSnapshot(of: deploy)
         let list = try run(backend, ["--format", "json", "plugins", "list"])
         #expect(list.succeeded, "\(list.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(list)
         let plugins = try #require(json["plugins"] as? [[String: Any]])
         let akismet = try #require(plugins.first { $0["slug"] as? String == "akismet" })
         #expect(akismet["path"] as? String == deploy + "/shared/plugins/akismet")
@@ -58,6 +54,50 @@ struct DeployLayoutOnTestbedTests {
         let undo = try run(backend, ["undo", "--all", "--yes"])
         #expect(undo.succeeded, "\(undo.standardError)")
         let after = try TreeSnapshot(of: deploy)
+        #expect(after == before, "differs at \(after.differences(from: before))")
+    }
+
+    /// A deploy the way Deployer makes one: a copy of the live release as releases/2 (links
+    /// kept, owner kept), then `current` switched to it.
+    func deployNewRelease() throws {
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-a", deploy + "/releases/1", deploy + "/releases/2"]
+        try copy.run()
+        copy.waitUntilExit()
+        try #require(copy.terminationStatus == 0)
+        try FileManager.default.removeItem(atPath: current)
+        try FileManager.default.createSymbolicLink(atPath: current, withDestinationPath: "releases/2")
+    }
+
+    @Test(arguments: SiteBackend.allCases)
+    func `after a new deploy, undo sees only the live release and points at the earlier release's changes`(backend: SiteBackend) throws {
+        let before = try TreeSnapshot(of: deploy + "/shared")
+        let memory = try run(backend, ["memory", "256M"])
+        #expect(memory.succeeded, "\(memory.standardError)")
+        try deployNewRelease()
+
+        let history = try run(backend, ["--format", "json", "history"])
+        #expect(history.succeeded, "\(history.standardError)")
+        let json = try bed.json(history)
+        #expect((json["operations"] as? [Any])?.isEmpty == true, "release 2 has no changes of its own")
+        let others = try #require(json["otherReleases"] as? [[String: Any]])
+        #expect(others.count == 1)
+        #expect(others.first?["release"] as? String == "1")
+        #expect(others.first?["stillApplied"] as? Int == 1)
+        let earlierSite = try #require(others.first?["siteAddress"] as? String)
+        #expect(earlierSite.hasSuffix(deploy + "/releases/1"))
+        #expect(try run(backend, ["history"]).standardOutput.contains("Release 1 of this deploy has its own journal"))
+
+        let undo = try run(backend, ["undo"])
+        #expect(undo.status == 1)
+        #expect(undo.standardError.contains("Nothing to undo in release 2"), "\(undo.standardError)")
+        #expect(undo.standardError.contains("--site \(earlierSite) "), "the command names the earlier release: \(undo.standardError)")
+        #expect(try String(contentsOfFile: deploy + "/shared/wp-config.php", encoding: .utf8).contains("'256M'"), "nothing undone yet")
+
+        let earlier = try bed.run(backend, path: deploy + "/releases/1", ["undo"])
+        #expect(earlier.succeeded, "\(earlier.standardError)")
+        let after = try TreeSnapshot(of: deploy + "/shared")
         #expect(after == before, "differs at \(after.differences(from: before))")
     }
 
@@ -92,23 +132,19 @@ extension TestbedSuites {
 /// The test bed's `config-above` variant: wp-config.php one folder above ABSPATH, which
 /// WordPress itself loads from there. Found, edited there and restored by undo, both backends.
 @Suite
-struct ConfigAboveOnTestbedTests {
-    let testbed: Testbed
+struct ConfigAboveOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let site: String
     let above: String
-    let state: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        try testbed.inject("config-above")
-        site = testbed["ABOVE_PATH"]
+        bed = try TestbedRun("config-above")
+        site = bed.testbed["ABOVE_PATH"]
         above = (site as NSString).deletingLastPathComponent
-        state = NSTemporaryDirectory() + "wprescue-above-state-\(UUID().uuidString.prefix(8))"
     }
 
     func run(_ backend: SiteBackend, _ arguments: [String]) throws -> CommandRunner.Result {
-        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: site) + arguments)
+        try bed.run(backend, path: site, arguments)
     }
 
     @Test func `WordPress itself loads the wp-config.php above its folder`() throws {
@@ -127,7 +163,7 @@ struct ConfigAboveOnTestbedTests {
         let before = try TreeSnapshot(of: above)
         let list = try run(backend, ["--format", "json", "config", "list"])
         #expect(list.succeeded, "\(list.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(list)
         #expect(json["file"] as? String == above + "/wp-config.php")
 
         let memory = try run(backend, ["memory", "256M"])

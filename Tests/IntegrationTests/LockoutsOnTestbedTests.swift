@@ -8,17 +8,9 @@ extension TestbedSuites {
 /// `users unlock` on the test bed's database, with the lockout records of four plugins written
 /// the way those plugins write them (their own table layouts, from their schema code).
 @Suite
-struct LockoutsOnTestbedTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
-
-    init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-    }
+struct LockoutsOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
+    init() throws { bed = try TestbedRun() }
 
     func database() throws -> WordPressDatabase {
         let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
@@ -84,7 +76,7 @@ struct LockoutsOnTestbedTests {
         let site = SiteBackend.sftp.siteArguments(testbed)
         let unlock = try cli.run(site + ["--format", "json", "users", "unlock", "admin"])
         #expect(unlock.succeeded, "\(unlock.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(unlock.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(unlock)
         let plugins = (json["lockouts"] as? [[String: Any]] ?? []).compactMap { $0["plugin"] as? String }
         #expect(plugins.sorted() == ["All In One WP Security", "Limit Login Attempts", "Limit Login Attempts", "Solid Security", "Solid Security", "Wordfence"])
 

@@ -64,17 +64,9 @@ func everythingUnder(_ folder: String) -> String {
 extension TestbedSuites {
 /// `wprescue login` on the real test bed: the link logs a browser in to wp-admin once and never again.
 @Suite
-struct LoginOnTestbedTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
-
-    init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-    }
+struct LoginOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
+    init() throws { bed = try TestbedRun() }
 
     var muPlugins: String { testbed.sitePath + "/wp-content/mu-plugins" }
 
@@ -95,7 +87,7 @@ struct LoginOnTestbedTests {
         let site = backend.siteArguments(testbed)
         let made = try cli.run(site + ["--format", "json", "login"])
         #expect(made.succeeded, "\(made.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(made.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(made)
         let url = try #require(json["url"] as? String)
         #expect(json["user"] as? String == testbed["WP_ADMIN_USER"], "the only administrator, found through the database")
         #expect((json["expires"] as? String).flatMap(ISO8601DateFormatter().date(from:)).map { $0 > Date() } == true)
@@ -232,7 +224,7 @@ struct LoginOnTestbedTests {
         let made = try sftpOnly.run(site + ["--format", "json", "login", "--url", testbed.nginxURL])
         #expect(made.succeeded, "\(made.standardError)")
         #expect(made.standardError.contains("database cannot be read from here"), "\(made.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(made.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(made)
         #expect(json["user"] is NSNull)
         let url = try #require(json["url"] as? String)
         #expect(!(made.standardOutput + made.standardError).contains(sshPassword))

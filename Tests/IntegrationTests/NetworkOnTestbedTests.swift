@@ -8,29 +8,23 @@ extension TestbedSuites {
 /// shop-extras active on /shop/ only. Through both backends: plugins list tells them apart,
 /// db check and diagnose read wp_blogs, wp_sitemeta and each site's options.
 @Suite
-struct NetworkOnTestbedTests {
-    let testbed: Testbed
+struct NetworkOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let network: String
     /// `network.test:<nginx port>`, as wp_blogs holds it.
     let domain: String
-    let state: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        try testbed.inject("network-subdirectory")
-        network = testbed["NETWORK_PATH"]
-        domain = testbed["NETWORK_DOMAIN"]
-        state = NSTemporaryDirectory() + "wprescue-network-state-\(UUID().uuidString.prefix(8))"
+        bed = try TestbedRun("network-subdirectory")
+        network = bed.testbed["NETWORK_PATH"]
+        domain = bed.testbed["NETWORK_DOMAIN"]
     }
 
     func run(_ backend: SiteBackend, _ arguments: [String]) throws -> CommandRunner.Result {
-        try CommandRunner(stateDirectory: state).run(backend.siteArguments(testbed, path: network) + arguments)
+        try bed.run(backend, path: network, arguments)
     }
 
-    func json(_ result: CommandRunner.Result) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardError)")
-    }
+    func json(_ result: CommandRunner.Result) throws -> [String: Any] { try bed.json(result) }
 
     /// Changes the network's database as root, the way a broken migration would.
     func sql(_ statement: String) throws {

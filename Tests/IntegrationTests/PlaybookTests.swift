@@ -9,17 +9,9 @@ import Glibc
 /// scripted answers), it ends the way it should, and `undo --all` puts the tree back.
 extension TestbedSuites {
 @Suite
-struct PlaybookTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
-
-    init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-playbook-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-    }
+struct PlaybookTests: TestbedSuite {
+    let bed: TestbedRun
+    init() throws { bed = try TestbedRun() }
 
     var home: String { testbed.nginxURL + "/" }
     var apachePage: String { testbed.apacheURL + testbed["APACHE_HEALTHY_PATH"] }
@@ -40,18 +32,13 @@ struct PlaybookTests {
     func run(_ playbook: String, url: String, _ extra: [String] = ["--yes"]) throws -> Run {
         let result = try cli.run(["--site", testbed.sitePath, "--format", "json", "playbook", "run", playbook, "--url", url,
                                   "--settle", "0", "--confirm-delays", "0.3"] + extra)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
-                                "stdout: \(result.standardOutput) stderr: \(result.standardError)")
+        let json = try bed.json(result)
         // Not a terminal: no colour codes, even in the conversation on standard error.
         #expect(!result.standardError.contains("\u{1B}["))
         return Run(json: json, result: result)
     }
 
-    func verdict(_ url: String) throws -> String {
-        let result = try cli.run(["probe", "--format", "json", "--url", url])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        return try #require(json["verdict"] as? String)
-    }
+    func verdict(_ url: String) throws -> String { try bed.verdict(url) }
 
     /// The site's tree, leaving out the log PHP itself may write once WP_DEBUG_LOG is on: PHP
     /// creates it, not wprescue, so no undo removes it.

@@ -6,23 +6,13 @@ import WPRescueTestSupport
 /// local file system. Each test starts from a pristine site.
 extension TestbedSuites {
 @Suite
-struct RealWordPressTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
-
-    init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-    }
+struct RealWordPressTests: TestbedSuite {
+    let bed: TestbedRun
+    init() throws { bed = try TestbedRun() }
 
     func probe(_ url: String? = nil) throws -> (verdict: String, status: Int32) {
         let result = try cli.run(["probe", "--format", "json", "--url", url ?? testbed.nginxURL + "/"])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
-                                "\(result.standardError)")
-        return (try #require(json["verdict"] as? String), result.status)
+        return (try #require(try bed.json(result)["verdict"] as? String), result.status)
     }
 
     @Test func `a pristine site probes healthy on nginx and Apache`() throws {

@@ -8,19 +8,13 @@ extension TestbedSuites {
 /// `users list` and `users reset-password` on the real test bed (WordPress 6.1, phpass hashes):
 /// the new password logs in through wp-login.php, the old one does not, and undo swaps them back.
 @Suite
-struct UsersOnTestbedTests {
-    let testbed: Testbed
-    let state: String
-    let cli: CommandRunner
+struct UsersOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let adminPassword: String
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        state = NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)"
-        cli = CommandRunner(stateDirectory: state)
-        adminPassword = try String(contentsOfFile: testbed["WP_ADMIN_PASSWORD_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        bed = try TestbedRun()
+        adminPassword = try bed.secret("WP_ADMIN_PASSWORD_FILE")
     }
 
     var admin: String { testbed["WP_ADMIN_USER"] }
@@ -82,7 +76,7 @@ struct UsersOnTestbedTests {
         let site = SiteBackend.sftp.siteArguments(testbed)
         let reset = try cli.run(site + ["--format", "json", "users", "reset-password", admin, "--generate"])
         #expect(reset.succeeded, "\(reset.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(reset.standardOutput.utf8)) as? [String: Any])
+        let json = try bed.json(reset)
         let password = try #require(json["password"] as? String)
         #expect(password.count == 24)
         #expect(json["format"] as? String == "phpass")
@@ -90,7 +84,7 @@ struct UsersOnTestbedTests {
         #expect(!everythingUnder(state).contains(password))
 
         let list = try cli.run(site + ["--format", "json", "users", "list"])
-        let users = try #require((try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any])?["users"] as? [[String: Any]])
+        let users = try #require(try bed.json(list)["users"] as? [[String: Any]])
         #expect(users.first?["login"] as? String == admin)
         #expect(users.first?["roles"] as? [String] == ["administrator"])
         #expect(users.first?["email"] as? String == "admin@example.test")

@@ -33,12 +33,17 @@ struct HistoryCommand: SiteCommand {
         if operations.contains(where: { $0.status == .interrupted }) {
             console.line("An interrupted operation stopped partway; `wprescue undo` reverts exactly the steps that happened.")
         }
+        let otherReleases = site.otherReleaseJournals()
+        for other in otherReleases {
+            console.line("Release \(other.release) of this deploy has its own journal: \(other.operations) operation\(other.operations == 1 ? "" : "s"), "
+                         + "\(other.stillApplied) still applied; see it with: \(context.pasteableCommand(["history"], site: other.siteAddress))")
+        }
         let damaged = try site.journal.damagedLines()
         if !damaged.isEmpty {
             console.note("wprescue: warning: \(damaged.count) line(s) of \(site.journal.state.journalFile) cannot be read (\(damaged.prefix(5).map(String.init).joined(separator: ", "))): a crash or a full disk cut them short; history and undo use the rest.")
         }
         try console.emit(json: ["site": AnyEncodable(site.identity), "operations": AnyEncodable(Array(operations)),
-                                "damagedLines": AnyEncodable(damaged)])
+                                "damagedLines": AnyEncodable(damaged), "otherReleases": AnyEncodable(otherReleases)])
     }
 }
 

@@ -42,7 +42,15 @@ struct UndoCommand: SiteCommand {
         } else {
             pending = try site.journal.pendingUndo(all: all)
         }
-        guard !pending.isEmpty else { throw JournalError.nothingToUndo }
+        guard !pending.isEmpty else {
+            // After a deploy, the changes made to the release that was live are in its own journal.
+            if operation == nil, let live = site.deployRelease,
+               let earlier = site.otherReleaseJournals().first(where: { $0.stillApplied > 0 }) {
+                throw CLIError.nothingToUndoInRelease(release: live.name, other: earlier.release, stillApplied: earlier.stillApplied,
+                                                      command: context.pasteableCommand(["undo"] + (all ? ["--all"] : []), site: earlier.siteAddress))
+            }
+            throw JournalError.nothingToUndo
+        }
         for item in pending { console.line("\(global.dryRun ? "would undo" : "undo") \(item.id): \(item.summary)") }
         if global.dryRun {
             try console.emit(json: ["dryRun": AnyEncodable(true), "undone": AnyEncodable(pending)])

@@ -9,6 +9,9 @@ enum CLIError: Error, LocalizedError {
     case invalidArguments(String)
     /// Work that had to stop partway (a connection dropped); the sentence says why and what to do.
     case interrupted(String)
+    /// `undo` on a deploy's live release with nothing of its own, while an earlier release's
+    /// changes are still applied there.
+    case nothingToUndoInRelease(release: String, other: String, stillApplied: Int, command: String)
 
     var errorDescription: String? {
         switch self {
@@ -22,6 +25,9 @@ enum CLIError: Error, LocalizedError {
             return detail
         case .invalidArguments(let detail), .interrupted(let detail):
             return detail
+        case .nothingToUndoInRelease(let release, let other, let stillApplied, let command):
+            return "Nothing to undo in release \(release), the one live now; \(stillApplied) change\(stillApplied == 1 ? "" : "s") wprescue made "
+                + "while release \(other) was live (there or in the shared folder) \(stillApplied == 1 ? "is" : "are") not undone yet: \(command)"
         }
     }
 }

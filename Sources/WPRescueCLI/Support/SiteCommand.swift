@@ -98,9 +98,9 @@ final class CommandContext {
 
     /// `wprescue` with the options that reached this site (never a password: those come from a
     /// prompt or the environment), then `arguments`: a command that works when pasted.
-    func pasteableCommand(_ arguments: [String]) -> String {
+    func pasteableCommand(_ arguments: [String], site: String? = nil) -> String {
         var words = ["wprescue"]
-        if let site = global.site ?? ProcessInfo.processInfo.environment["WPRESCUE_SITE"] { words += ["--site", site] }
+        if let site = site ?? global.site ?? ProcessInfo.processInfo.environment["WPRESCUE_SITE"] { words += ["--site", site] }
         if let identity = global.identity { words += ["--identity", identity] }
         if let knownHosts = global.knownHosts { words += ["--known-hosts", knownHosts] }
         return (words + arguments).map(Self.shellQuoted).joined(separator: " ")

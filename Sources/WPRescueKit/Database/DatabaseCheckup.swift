@@ -328,14 +328,13 @@ public struct DatabaseCheckup {
                 evidence.append("\(constantName) = '\(constant)' in wp-config.php overrides the stored \(name)")
             }
             let effective = constant ?? stored
-            guard let effective, !effective.isEmpty else {
+            let address: SiteAddress
+            switch SiteAddress.read(option: name, effective) {
+            case .success(let read):
+                address = read
+            case .failure(let unusable):
                 status = .problem
-                findings.append("the \(name) option is \(stored == nil ? "missing" : "empty"), so WordPress builds broken links")
-                continue
-            }
-            guard let address = SiteAddress(effective) else {
-                status = .problem
-                findings.append("\(name) '\(effective)' is not an http(s) address")
+                findings.append(effective?.isEmpty ?? true ? "\(unusable), so WordPress builds broken links" : unusable.description)
                 continue
             }
             if let expectedText = options.expectedURL, let expected = SiteAddress(expectedText) {
@@ -485,21 +484,20 @@ public struct DatabaseCheckup {
             evidence.append("\(label): home \(site.home.map { "'\($0)'" } ?? "(missing)"), siteurl \(site.siteURL.map { "'\($0)'" } ?? "(missing)")")
             let expectedPath = String(site.path.reversed().drop { $0 == "/" }.reversed())
             for (name, value, includingPath) in [("home", site.home, true), ("siteurl", site.siteURL, false)] {
-                guard let value, !value.isEmpty else {
+                let address: SiteAddress
+                switch SiteAddress.read(option: name, value) {
+                case .success(let read):
+                    address = read
+                case .failure(let unusable):
                     status = .problem
-                    findings.append("\(label): the \(name) option is \(value == nil ? "missing" : "empty")")
-                    continue
-                }
-                guard let address = SiteAddress(value) else {
-                    status = .problem
-                    findings.append("\(label): \(name) '\(value)' is not an http(s) address")
+                    findings.append("\(label): \(unusable)")
                     continue
                 }
                 // wp_blogs' domain carries the port when the site has one (network.test:8080), as HTTP_HOST does.
                 let expected = SiteAddress("\(address.scheme)://\(site.domain)/")
                 if address.host != expected?.host || address.port != expected?.port || (includingPath && address.path != expectedPath) {
                     status = .problem
-                    findings.append("\(label): \(name) is \(value), not at \(site.address) where \(tablePrefix)blogs puts it, "
+                    findings.append("\(label): \(name) is \(value ?? ""), not at \(site.address) where \(tablePrefix)blogs puts it, "
                                     + "so visitors of \(site.address) are sent elsewhere")
                 }
             }
@@ -585,6 +583,21 @@ struct SiteAddress: Equatable {
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }
         self.path = path
+    }
+
+    /// The address stored in the `name` option (home, siteurl), or why WordPress cannot use it.
+    static func read(option name: String, _ value: String?) -> Result<SiteAddress, UnusableAddress> {
+        guard let value, !value.isEmpty else {
+            return .failure(UnusableAddress(description: "the \(name) option is \(value == nil ? "missing" : "empty")"))
+        }
+        guard let address = SiteAddress(value) else {
+            return .failure(UnusableAddress(description: "\(name) '\(value)' is not an http(s) address"))
+        }
+        return .success(address)
+    }
+
+    struct UnusableAddress: Error, CustomStringConvertible {
+        let description: String
     }
 
     enum Comparison { case same, differentHost, differentSchemeOrPath }

@@ -16,9 +16,14 @@ public struct SiteStateDirectory: Sendable {
     public init(siteIdentity: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.siteIdentity = siteIdentity
         let base = Self.baseDirectory(environment: environment)
-        path = SitePath.join(base, "sites", Self.folderName(for: siteIdentity))
+        path = Self.path(for: siteIdentity, environment: environment)
         try Self.createPrivateDirectories(path, trustedBelow: SitePath.parent(base))
         try Self.createPrivateDirectories(SitePath.join(path, "backups"), trustedBelow: path)
+    }
+
+    /// Where the state folder of `siteIdentity` is or would be, without creating it.
+    public static func path(for siteIdentity: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        SitePath.join(baseDirectory(environment: environment), "sites", folderName(for: siteIdentity))
     }
 
     public var journalFile: String { SitePath.join(path, "journal.jsonl") }

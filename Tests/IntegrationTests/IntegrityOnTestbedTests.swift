@@ -7,22 +7,19 @@ extension TestbedSuites {
 /// rescue, on the real test bed with its integrity faults, against a loopback stand-in for
 /// WordPress.org that serves checksums and a release archive built from the test bed's own copy.
 @Suite
-struct IntegrityOnTestbedTests {
-    let testbed: Testbed
+struct IntegrityOnTestbedTests: TestbedSuite {
+    let bed: TestbedRun
     let mirror: WordPressOrgMirror
-    let cli: CommandRunner
 
     static let faults = ["core-truncated", "core-missing", "core-injected", "uploads-php", "upgrade-stuck", "plugin-modified"]
 
     init() throws {
-        testbed = try Testbed.load()
-        try testbed.reset()
-        mirror = try WordPressOrgMirror.shared(for: testbed)
-        cli = CommandRunner(stateDirectory: NSTemporaryDirectory() + "wprescue-state-\(UUID().uuidString)", extraEnvironment: mirror.environment)
+        mirror = try WordPressOrgMirror.shared(for: try Testbed.load())
+        bed = try TestbedRun(extraEnvironment: mirror.environment)
     }
 
-    func json(_ result: CommandRunner.Result) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardError)")
+    func json(_ result: CommandRunner.Result, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try bed.json(result, sourceLocation: sourceLocation)
     }
 
     func probe(_ backend: SiteBackend) throws -> Int32 {

@@ -31,6 +31,8 @@ public struct WPRescueCommand: ParsableCommand {
             HistoryCommand.self,
             DBCommand.self,
             LoginCommand.self,
+            RecoveryLinkCommand.self,
+            URLCommand.self,
             UsersCommand.self,
             UndoCommand.self,
         ]

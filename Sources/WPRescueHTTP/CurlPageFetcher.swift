@@ -133,6 +133,8 @@ private final class ResponseSink {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") { headers = [:]; return } // a new response after a redirect
         guard let colon = line.firstIndex(of: ":") else { return }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = line[..<colon].lowercased(), value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        // Several Set-Cookie headers cannot be folded with commas (dates hold commas): one per line.
+        if name == "set-cookie", let earlier = headers[name] { headers[name] = earlier + "\n" + value } else { headers[name] = value }
     }
 }

@@ -12,11 +12,7 @@ struct LockoutsOnTestbedTests: TestbedSuite {
     let bed: TestbedRun
     init() throws { bed = try TestbedRun() }
 
-    func database() throws -> WordPressDatabase {
-        let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                                 environment: ["WPRESCUE_STATE_DIR": state])
-        return try MariaDBConnector().connect(try DatabaseCredentials.read(from: site).credentials, timeoutSeconds: 5)
-    }
+    func database() throws -> WordPressDatabase { try testbed.siteDatabase(state: state) }
 
     static let tables = ["wp_itsec_lockouts", "wp_aiowps_login_lockdown", "wp_wfblocks7"]
 

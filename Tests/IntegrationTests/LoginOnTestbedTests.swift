@@ -27,15 +27,39 @@ struct Browser {
                    "data-urlencode = \(Self.quoted("pwd=" + password))", "data = \"wp-submit=Log+In\""])
     }
 
+    /// Logs in as a browser does: opens wp-login.php, posts the form to its own action (wherever
+    /// siteurl puts it) and follows every redirect (a 301/302 turns the POST into a GET, as in
+    /// browsers). `location` of the page returned is the address it ended on.
+    func logInThroughForm(_ login: String, _ password: String, at site: String) throws -> Page {
+        let form = try get(site + "/wp-login.php")
+        guard let start = form.body.range(of: "id=\"loginform\""),
+              let action = form.body[start.upperBound...].range(of: "action=\"") else { return form }
+        let target = String(form.body[action.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&#038;", with: "&")
+        return try fetch(["url = \(Self.quoted(target))", "data-urlencode = \(Self.quoted("log=" + login))",
+                          "data-urlencode = \(Self.quoted("pwd=" + password))", "data = \"wp-submit=Log+In&testcookie=1\"", "location"],
+                         writeOut: "%{http_code} %{url_effective}")
+    }
+
+    /// A page fetched following redirects; `location` is the address it ended on.
+    func follow(_ url: String) throws -> Page {
+        try fetch(["url = \(Self.quoted(url))", "location"], writeOut: "%{http_code} %{url_effective}")
+    }
+
+    /// The page's `<title>`, unescaped enough to read ("Dashboard ‹ site — WordPress").
+    static func title(of page: Page) -> String {
+        guard let start = page.body.range(of: "<title>"), let end = page.body[start.upperBound...].range(of: "</title>") else { return "" }
+        return String(page.body[start.upperBound..<end.lowerBound])
+    }
+
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    private func fetch(_ configuration: [String]) throws -> Page {
+    private func fetch(_ configuration: [String], writeOut: String = "%{http_code} %{redirect_url}") throws -> Page {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         let marker = "\n--wprescue-status--"
-        process.arguments = ["-s", "-K", "-", "-b", jar, "-c", jar, "-w", marker + "%{http_code} %{redirect_url}"]
+        process.arguments = ["-s", "-K", "-", "-b", jar, "-c", jar, "-w", marker + writeOut]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -53,6 +77,33 @@ struct Browser {
     var loggedIn: Bool {
         ((try? String(contentsOfFile: jar, encoding: .utf8)) ?? "").contains("wordpress_logged_in_")
     }
+}
+
+extension Testbed {
+    /// The live site's database, reached with wp-config.php's credentials, for arranging and comparing rows.
+    func siteDatabase(state: String) throws -> WordPressDatabase {
+        let site = try Site.open(path: sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:", environment: ["WPRESCUE_STATE_DIR": state])
+        return try MariaDBConnector().connect(try DatabaseCredentials.read(from: site).credentials, timeoutSeconds: 5)
+    }
+}
+
+/// The test bed's SFTP-only account (password login, no port or socket forwarding, so no way to
+/// the database): a runner with its password in the environment, the site options that reach it,
+/// and the password, to check it is printed nowhere.
+func sftpOnlyAccount(_ bed: TestbedRun) throws -> (cli: CommandRunner, site: [String], password: String) {
+    let testbed = bed.testbed
+    let password = try bed.secret("SSH_PASSWORD_FILE")
+    return (CommandRunner(stateDirectory: bed.state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": password]),
+            ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
+             "--known-hosts", testbed["SSH_KNOWN_HOSTS"]],
+            password)
+}
+
+/// The link a command printed, checked to appear exactly once in `output`.
+func linkShownOnce(in output: String, matching pattern: String) throws -> String {
+    let link = String(try #require(output.firstMatch(of: try Regex(pattern))).output[0].substring ?? "")
+    #expect(output.components(separatedBy: link).count == 2, "the link is shown once")
+    return link
 }
 
 /// Every file under `folder`, as text, for looking for secrets that must not be there.
@@ -75,12 +126,7 @@ struct LoginOnTestbedTests: TestbedSuite {
     }
 
     /// The test bed's database, for arranging users.
-    func database() throws -> WordPressDatabase {
-        let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                                 environment: ["WPRESCUE_STATE_DIR": state])
-        let (credentials, _) = try DatabaseCredentials.read(from: site)
-        return try MariaDBConnector().connect(credentials, timeoutSeconds: 5)
-    }
+    func database() throws -> WordPressDatabase { try testbed.siteDatabase(state: state) }
 
     @Test(arguments: SiteBackend.allCases)
     func `the link lands in wp-admin's Dashboard once, then the helper is gone and the link is dead`(backend: SiteBackend) throws {
@@ -206,10 +252,7 @@ struct LoginOnTestbedTests: TestbedSuite {
         let run = try cli.run(SiteBackend.sftp.siteArguments(testbed) + ["playbook", "run", "locked-out-of-wp-admin",
                                                                           "--url", testbed.nginxURL, "--answers", answers])
         #expect(run.status == 0, "\(run.standardOutput) \(run.standardError)")
-        let output = run.standardOutput + run.standardError
-        let pattern = try Regex(#"http://\S+\?wprescue-login=[A-Za-z0-9_-]+"#)
-        let url = String(try #require(output.firstMatch(of: pattern)).output[0].substring ?? "")
-        #expect(output.components(separatedBy: url).count == 2, "the link is shown once")
+        let url = try linkShownOnce(in: run.standardOutput + run.standardError, matching: #"http://\S+\?wprescue-login=[A-Za-z0-9_-]+"#)
         let browser = Browser()
         _ = try browser.get(url)
         #expect(browser.loggedIn)
@@ -217,10 +260,7 @@ struct LoginOnTestbedTests: TestbedSuite {
     }
 
     @Test func `with SFTP alone and no way to the database, the helper picks the only administrator when the link is used`() throws {
-        let sshPassword = try String(contentsOfFile: testbed["SSH_PASSWORD_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let sftpOnly = CommandRunner(stateDirectory: state, extraEnvironment: ["WPRESCUE_SSH_PASSWORD": sshPassword])
-        let site = ["--site", "sftp://\(testbed["SSH_PASSWORD_USER"])@\(testbed["SSH_HOST"]):\(testbed["SSH_PORT"])\(testbed.sitePath)",
-                    "--known-hosts", testbed["SSH_KNOWN_HOSTS"]]
+        let (sftpOnly, site, sshPassword) = try sftpOnlyAccount(bed)
         let made = try sftpOnly.run(site + ["--format", "json", "login", "--url", testbed.nginxURL])
         #expect(made.succeeded, "\(made.standardError)")
         #expect(made.standardError.contains("database cannot be read from here"), "\(made.standardError)")

@@ -19,11 +19,7 @@ struct UsersOnTestbedTests: TestbedSuite {
 
     var admin: String { testbed["WP_ADMIN_USER"] }
 
-    func database() throws -> WordPressDatabase {
-        let site = try Site.open(path: testbed.sitePath, fileSystem: LocalFileSystem(), identityPrefix: "local:",
-                                 environment: ["WPRESCUE_STATE_DIR": state])
-        return try MariaDBConnector().connect(try DatabaseCredentials.read(from: site).credentials, timeoutSeconds: 5)
-    }
+    func database() throws -> WordPressDatabase { try testbed.siteDatabase(state: state) }
 
     func logsIn(_ password: String) throws -> Bool {
         let browser = Browser()

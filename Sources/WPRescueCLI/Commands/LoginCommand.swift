@@ -26,8 +26,10 @@ struct LoginCommand: SiteCommand {
     @Option(help: "The site's address, when neither the alias, wp-config.php nor the database says it.")
     var url: String?
 
-    func validate() throws {
-        guard let lifetime = Self.lifetime(expires), LoginLink.lifetimes.contains(lifetime) else {
+    func validate() throws { try Self.validateLifetime(expires, within: LoginLink.lifetimes) }
+
+    static func validateLifetime(_ text: String, within range: ClosedRange<TimeInterval>) throws {
+        guard let lifetime = lifetime(text), range.contains(lifetime) else {
             throw ValidationError("--expires takes 30s, 15m or 2h, from 1m to 24h.")
         }
     }

@@ -51,6 +51,12 @@ struct RescueCommand: SiteCommand {
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
         options.planCoreRepair = { command in try CoreCommand.planRepair(site, command: command) }
+        options.siteAddress = {
+            let opened = SiteDatabase.open(context, site: site)
+            let prefix = opened?.credentials.tablePrefix ?? "wp_"
+            guard let settings = try? SiteAddressSettings.read(site: site, database: opened?.database, tablePrefix: prefix) else { return nil }
+            return (settings, prefix, opened?.database)
+        }
         let delegate = TerminalRescueDelegate(console: console, terminal: context.terminal, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()

@@ -53,12 +53,32 @@ public struct DatabaseRowChange: Codable, Equatable, Sendable {
     public var set: [String: String]?
     /// What the rows are, for people: "the password of 'admin'".
     public var label: String
+    /// When no row matches, insert one made of `match` and `set` (an option that does not exist
+    /// yet); undo deletes it again.
+    public var insertsWhenMissing: Bool
+    /// Undo leaves rows that changed since alone instead of refusing: for values the site itself
+    /// consumes (core removes a recovery key once used), where a later change is the site's own.
+    public var yieldsToLaterChanges: Bool
 
-    public init(table: String, match: [String: String], set: [String: String]?, label: String) {
+    public init(table: String, match: [String: String], set: [String: String]?, label: String,
+                insertsWhenMissing: Bool = false, yieldsToLaterChanges: Bool = false) {
         self.table = table
         self.match = match
         self.set = set
         self.label = label
+        self.insertsWhenMissing = insertsWhenMissing
+        self.yieldsToLaterChanges = yieldsToLaterChanges
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        table = try container.decode(String.self, forKey: .table)
+        match = try container.decode([String: String].self, forKey: .match)
+        set = try container.decodeIfPresent([String: String].self, forKey: .set)
+        label = try container.decode(String.self, forKey: .label)
+        // Journals written before these existed have neither.
+        insertsWhenMissing = try container.decodeIfPresent(Bool.self, forKey: .insertsWhenMissing) ?? false
+        yieldsToLaterChanges = try container.decodeIfPresent(Bool.self, forKey: .yieldsToLaterChanges) ?? false
     }
 
     /// How history names the place changed.

@@ -25,6 +25,13 @@ struct DatabaseRowStore {
     func apply(_ change: DatabaseRowChange) throws {
         let table = SQLText.identifier(change.table)
         if let set = change.set {
+            if change.insertsWhenMissing,
+               try database.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(condition(change.match))").value("n", row: 0) == "0" {
+                let values = change.match.merging(set) { _, new in new }
+                let names = values.keys.sorted()
+                _ = try database.query("INSERT INTO \(table) (\(names.map(SQLText.identifier).joined(separator: ", "))) VALUES (\(names.map { Self.literal(values[$0] ?? "") }.joined(separator: ", ")))")
+                return
+            }
             let assignments = set.sorted { $0.key < $1.key }.map { "\(SQLText.identifier($0.key)) = \(Self.literal($0.value))" }
             _ = try database.query("UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(condition(change.match))")
         } else {
@@ -36,6 +43,19 @@ struct DatabaseRowStore {
     /// (or with `force`); a deleted row is inserted again unless an identical one is there.
     func restore(_ saved: [Row], undoing change: DatabaseRowChange, force: Bool, operation: String) throws {
         let table = SQLText.identifier(change.table)
+        if saved.isEmpty, change.insertsWhenMissing, let set = change.set {
+            // The step inserted the row: undo deletes it while it still holds what was written.
+            let current = try database.query("SELECT \(set.keys.sorted().map { "\(Self.hexOf($0)) AS \(SQLText.identifier($0))" }.joined(separator: ", ")) FROM \(table) WHERE \(condition(change.match))")
+            guard !current.rows.isEmpty else { return }
+            let now = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current.value($0, row: 0)) })
+            let written = Dictionary(uniqueKeysWithValues: set.map { ($0.key, Optional(Self.hex($0.value))) })
+            if now != written {
+                if change.yieldsToLaterChanges && !force { return }
+                guard force else { throw JournalError.rowsChangedSinceOperation(label: change.label, operation: operation) }
+            }
+            _ = try database.query("DELETE FROM \(table) WHERE \(condition(change.match))")
+            return
+        }
         for row in saved {
             if let set = change.set {
                 // The row is found by the columns the step did not change.
@@ -46,6 +66,7 @@ struct DatabaseRowStore {
                 let old = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, row.columns[$0] ?? nil) })
                 if now == old { continue }
                 let written = Dictionary(uniqueKeysWithValues: set.map { ($0.key, Optional(Self.hex($0.value))) })
+                if now != written && change.yieldsToLaterChanges && !force { continue }
                 guard now == written || force else { throw JournalError.rowsChangedSinceOperation(label: change.label, operation: operation) }
                 let assignments = set.keys.sorted().map { "\(SQLText.identifier($0)) = \(Self.hexLiteral(row.columns[$0] ?? nil))" }
                 _ = try database.query("UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(hexCondition(identity))")

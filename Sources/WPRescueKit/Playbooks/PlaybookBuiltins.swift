@@ -52,6 +52,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
     case configValid = "config-valid"
     case pluginsCount = "plugins-count"
     case constant
+    case siteAddress = "site-address"
 
     public var summary: String {
         switch self {
@@ -64,6 +65,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
         case .configValid: return "whether wp-config.php parses (and passes php -l where PHP is installed)"
         case .pluginsCount: return "count the enabled plugins"
         case .constant: return "read one constant from wp-config.php (secrets masked)"
+        case .siteAddress: return "compare home/siteurl with what the server answers (like `url show`)"
         }
     }
 
@@ -81,7 +83,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("at-least", .size, "the threshold (default 256M)")]
         case .constant:
             return [PlaybookParameterSpec("name", .constant, required: true, "the constant, e.g. DB_HOST")]
-        case .maintenanceFile, .dropins, .configValid, .pluginsCount:
+        case .maintenanceFile, .dropins, .configValid, .pluginsCount, .siteAddress:
             return []
         }
     }
@@ -99,6 +101,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
         case .configValid: return ["valid", "invalid"]
         case .pluginsCount: return ["none", "some"]
         case .constant: return ["defined", "not-defined"]
+        case .siteAddress: return ["ok", "mismatch"]
         }
     }
 
@@ -114,6 +117,7 @@ public enum PlaybookCheck: String, Sendable, CaseIterable {
         case .configValid: return ["file", "problem"]
         case .pluginsCount: return ["enabled", "disabled", "names"]
         case .constant: return ["value", "line"]
+        case .siteAddress: return ["problem", "explanation", "fix-url", "fix-only", "home", "siteurl"]
         }
     }
 }
@@ -134,6 +138,8 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
     case repairCore = "repair-core"
+    case urlSet = "url-set"
+    case recoveryLink = "recovery-link"
 
     public var summary: String {
         switch self {
@@ -150,6 +156,8 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
         case .repairCore: return "restore damaged or missing WordPress core files from the release (like `core repair`)"
+        case .urlSet: return "set the site's address where WordPress reads it (like `url set`)"
+        case .recoveryLink: return "print core's recovery mode link, wp-admin with the failing plugin paused (like `recovery-link`)"
         }
     }
 
@@ -175,7 +183,11 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("name", .dropIn, required: true, "the drop-in's file name, or all")]
         case .loginLink:
             return [PlaybookParameterSpec("user", .text, "the login to log in as (default: the only administrator)")]
-        case .debugOff, .removeMaintenance, .unlockLogins, .repairCore:
+        case .urlSet:
+            return [PlaybookParameterSpec("url", .text, required: true, "the address, e.g. https://example.com (or {{step.fix-url}})"),
+                    PlaybookParameterSpec("only", .text, "home or siteurl (default both)"),
+                    PlaybookParameterSpec("in", .text, "config or database (default: where WordPress reads it now)")]
+        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .repairCore:
             return []
         }
     }
@@ -185,9 +197,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         switch self {
         case .bisectPlugins: return ["culprits-found", "not-broken", "not-a-plugin-problem", "inconclusive", "skipped"]
         case .disablePlugins, .enablePlugins, .disableTheme, .debugOn, .debugOff, .memory, .htaccessRegenerate,
-             .removeMaintenance, .disableDropin, .unlockLogins, .repairCore:
+             .removeMaintenance, .disableDropin, .unlockLogins, .urlSet, .repairCore:
             return ["done", "unchanged", "skipped"]
-        case .loginLink: return ["done", "skipped"]
+        case .loginLink, .recoveryLink: return ["done", "skipped"]
         }
     }
 
@@ -202,6 +214,8 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]
+        case .urlSet: return ["url", "operation"]
+        case .recoveryLink: return ["expires", "operation"]
         }
     }
 }

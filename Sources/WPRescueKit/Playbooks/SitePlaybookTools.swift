@@ -72,6 +72,7 @@ public final class SitePlaybookTools {
         case .configValid: return try configValid()
         case .pluginsCount: return try pluginsCount()
         case .constant: return try constant(parameters)
+        case .siteAddress: return try siteAddress()
         }
     }
 
@@ -90,6 +91,8 @@ public final class SitePlaybookTools {
         case .loginLink: return try loginLink(parameters)
         case .unlockLogins: return try unlockLogins()
         case .repairCore: return try repairCore()
+        case .urlSet: return try urlSet(parameters)
+        case .recoveryLink: return try recoveryLink()
         }
     }
 

@@ -13,6 +13,9 @@ public struct LoginLink {
         /// The site's only administrator, looked up by the helper (when the database cannot be
         /// reached from here); with several, the helper refuses and says to name one.
         case soleAdministrator
+        /// Nobody: the helper has core make its own recovery mode link and sends the holder
+        /// there (`recovery-link` when the database cannot be reached from here).
+        case recoveryMode
     }
 
     public struct Facts: Sendable {
@@ -63,7 +66,7 @@ public struct LoginLink {
         let user: String?
         switch account {
         case .login(let login): user = login
-        case .soleAdministrator: user = nil
+        case .soleAdministrator, .recoveryMode: user = nil
         }
         return RemedyPlan(changes: ChangePlan(command: command, summary: Self.summary, changes: changes),
                           facts: Facts(url: url, user: user, expires: expires, helperPath: path, replacedHelpers: replaced),
@@ -116,21 +119,45 @@ public struct LoginLink {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    /// The must-use plugin. Everything in it comes from wprescue except the login, which is
-    /// passed base64-encoded so no user name can end the PHP string.
-    static func helperSource(secretHash: String, expires: Date, account: Account) -> String {
-        let login: String
-        switch account {
-        case .login(let name): login = Data(name.utf8).base64EncodedString()
-        case .soleAdministrator: login = ""
-        }
-        let expiry = Int(expires.timeIntervalSince1970)
+    /// The helper for `recovery-link` without the database: once, for the holder of the secret,
+    /// core's own `WP_Recovery_Mode_Link_Service::generate_url()` stores a key and the holder is
+    /// sent to core's link. It runs as the must-use plugin loads, before any plugin can die.
+    static func recoveryHelperSource(secretHash: String, expires: Date) -> String {
+        helperPrologue(name: "wprescue recovery mode link",
+                       description: "Temporary, written by `wprescue recovery-link`: sends the holder of a one-time link to WordPress's own recovery mode link, once, then deletes itself.",
+                       secretHash: secretHash, expires: expires, login: nil) + """
+        \tif ( time() >= $expires ) {
+        \t\t@unlink( $file );
+        \t\treturn;
+        \t}
+        \tif ( null === $given || ! hash_equals( $hash, hash( 'sha256', $given ) ) ) {
+        \t\treturn;
+        \t}
+        \tif ( ! @unlink( $file ) ) {
+        \t\treturn;
+        \t}
+        \t// What core does before it handles its own link: pluggable.php is not loaded yet.
+        \tif ( ! function_exists( 'wp_generate_password' ) ) {
+        \t\trequire_once ABSPATH . WPINC . '/pluggable.php';
+        \t}
+        \t$url = ( new WP_Recovery_Mode_Link_Service( new WP_Recovery_Mode_Cookie_Service(), new WP_Recovery_Mode_Key_Service() ) )->generate_url();
+        \tnocache_headers();
+        \theader( 'Location: ' . $url, true, 302 );
+        \texit;
+        } )();
+
+        """
+    }
+
+    /// What every helper starts with: its header, and the secret's hash, the expiry and the
+    /// secret given in the request, in variables (and the login, base64-encoded, when there is one).
+    static func helperPrologue(name: String, description: String, secretHash: String, expires: Date, login: String?) -> String {
         let stamp = ISO8601DateFormatter().string(from: expires)
         return """
         <?php
         /**
-         * Plugin Name: wprescue one-time login
-         * Description: Temporary, written by `wprescue login`: logs in the holder of a one-time link once, then deletes itself. Expires \(stamp). Safe to delete.
+         * Plugin Name: \(name)
+         * Description: \(description) Expires \(stamp). Safe to delete.
          */
 
         if ( ! defined( 'ABSPATH' ) ) {
@@ -140,10 +167,26 @@ public struct LoginLink {
         ( static function () {
         \t$file    = __FILE__;
         \t$hash    = '\(secretHash)';
-        \t$expires = \(expiry);
-        \t$login   = base64_decode( '\(login)' );
+        \t$expires = \(Int(expires.timeIntervalSince1970));\n
+        """ + (login.map { "\t$login   = base64_decode( '\($0)' );\n" } ?? "") + """
         \t$given   = isset( $_GET['\(parameter)'] ) && is_string( $_GET['\(parameter)'] ) ? $_GET['\(parameter)'] : null;
 
+
+        """
+    }
+
+    /// The must-use plugin. Everything in it comes from wprescue except the login, which is
+    /// passed base64-encoded so no user name can end the PHP string.
+    static func helperSource(secretHash: String, expires: Date, account: Account) -> String {
+        let login: String
+        switch account {
+        case .login(let name): login = Data(name.utf8).base64EncodedString()
+        case .soleAdministrator: login = ""
+        case .recoveryMode: return recoveryHelperSource(secretHash: secretHash, expires: expires)
+        }
+        return helperPrologue(name: "wprescue one-time login",
+                              description: "Temporary, written by `wprescue login`: logs in the holder of a one-time link once, then deletes itself.",
+                              secretHash: secretHash, expires: expires, login: login) + """
         \tif ( time() >= $expires ) {
         \t\t@unlink( $file );
         \t\tif ( null !== $given ) {

@@ -28,7 +28,7 @@ public enum DatabaseFindings {
         return report.checks.filter { $0.status != .ok }.map { check in
             Finding(id: check.id == .tables || check.id == .tableHealth ? .databaseTables : .databaseOther,
                     severity: check.status == .problem ? .critical : .warning, summary: check.summary, evidence: check.evidence,
-                    fix: check.id == .tableHealth ? "wprescue db check --repair" : "wprescue db check")
+                    fix: check.id == .tableHealth ? "wprescue db check --repair" : check.id == .siteAddress ? "wprescue url show" : "wprescue db check")
         }
     }
 }

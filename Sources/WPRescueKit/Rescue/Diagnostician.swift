@@ -47,6 +47,7 @@ public struct Diagnostician {
             let probed = prober.probe(options.urls)
             report = probed
             findings.append(Self.finding(for: probed))
+            if let login = Self.loginFinding(for: probed) { findings.append(login) }
         }
         let config = configFindings(into: &findings)
         let logs = logPaths(config: config)
@@ -94,6 +95,35 @@ public struct Diagnostician {
         case .connectionRefused, .dnsFailure, .tlsError, .networkError:
             return Finding(id: .siteUnreachable, severity: .critical,
                            summary: explanation + ": this is the server, DNS or network, not WordPress", evidence: evidence)
+        }
+    }
+
+    /// The front end is healthy but the login page or wp-admin is not: visitors are fine and
+    /// the owner is locked out, so the way in (a one-time link, or the address when it loops)
+    /// matters more than a rescue of the whole site.
+    public static func loginFinding(for report: Prober.Report) -> Finding? {
+        func isLogin(_ url: String) -> Bool {
+            let path = URLComponents(string: url)?.path ?? url
+            return path.hasSuffix("/wp-login.php") || path.contains("/wp-admin")
+        }
+        let front = report.pages.filter { !isLogin($0.url) }
+        guard !front.isEmpty, front.allSatisfy(\.verdict.isHealthy),
+              let broken = report.pages.first(where: { isLogin($0.url) && !$0.verdict.isHealthy }) else { return nil }
+        let page = URLComponents(string: broken.url)?.path ?? broken.url
+        let start = "The front end works but \(page) answers \(broken.verdict.rawValue) (\(broken.verdict.explanation)), so nobody can log in"
+        switch broken.verdict {
+        case .redirectLoop:
+            return Finding(id: .loginBroken, severity: .critical,
+                           summary: start + "; the site's address likely differs from where the server answers (`wprescue url show` compares them), and `wprescue login` makes a one-time link past the login form",
+                           evidence: ["\(broken.url): \(broken.evidence)"], fix: "wprescue url show")
+        case .criticalError, .phpErrorShown, .whiteScreen, .serverError:
+            return Finding(id: .loginBroken, severity: .critical,
+                           summary: start + "; `wprescue recovery-link` opens wp-admin with the failing plugin paused, `wprescue login` makes a one-time link past the login form",
+                           evidence: ["\(broken.url): \(broken.evidence)"], fix: "wprescue login")
+        default:
+            return Finding(id: .loginBroken, severity: .critical,
+                           summary: start + "; `wprescue login` makes a one-time link past the login form (and `wprescue users unlock` clears login lockouts)",
+                           evidence: ["\(broken.url): \(broken.evidence)"], fix: "wprescue login")
         }
     }
 

@@ -40,6 +40,8 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case phpErrorShown = "php-error-shown"
     case redirectLoop = "redirect-loop"
     case siteUnreachable = "site-unreachable"
+    /// The front end works but wp-login.php or wp-admin does not (or loops): the owner is locked out.
+    case loginBroken = "login-broken"
     // Errors in the logs.
     case pluginFatal = "plugin-fatal"
     case mustUsePluginFatal = "mu-plugin-fatal"

@@ -31,6 +31,9 @@ public final class Rescuer {
         /// Plans the repair of damaged core files (nil when core matches the release), when
         /// WordPress.org's checksums can be reached.
         public var planCoreRepair: ((String) throws -> RemedyPlan<RepairCore.Facts>?)?
+        /// The site's address as WordPress reads it, with the database to change it when reachable,
+        /// for a redirect loop; nil skips that step.
+        public var siteAddress: (() -> (settings: SiteAddressSettings, tablePrefix: String, database: WordPressDatabase?)?)?
 
         public init() {}
     }
@@ -43,6 +46,8 @@ public final class Rescuer {
     private var timeline: [RescueReport.Event] = []
     private var tried = Set<Attempt>()
     private var verdict: ProbeVerdict = .healthy
+    /// The pages of the latest probe, to tell a broken login page from a broken site.
+    private var lastReport: Prober.Report?
     private var cause: Finding?
     /// The debug settings this rescue replaced, to put back at the end.
     private var debugSnapshot: DebugSettings?
@@ -86,6 +91,8 @@ public final class Rescuer {
         try fixMaintenance()
         if verdict.isHealthy { return [] }
         try fixHtaccess()
+        if verdict.isHealthy { return [] }
+        try fixAddress()
         if verdict.isHealthy { return [] }
         if verdict == .databaseError { return explainDatabase() }
         if [.connectionRefused, .dnsFailure, .tlsError, .networkError].contains(verdict) {
@@ -175,6 +182,25 @@ public final class Rescuer {
             ?? Finding(id: .uploadsPHP, severity: .warning, summary: "PHP files where WordPress keeps none")
         try change("Move \(suspects.count) suspect PHP file\(suspects.count == 1 ? "" : "s") to the quarantine (never deleted): \(suspects.prefix(5).joined(separator: ", "))",
                    finding: finding, plan: plan, keepEvenIfUnchanged: true)
+    }
+
+    /// A redirect loop between WordPress's address and the one the server insists on: the
+    /// address is set where WordPress reads it (before any plugin is suspected).
+    private func fixAddress() throws {
+        guard verdict == .redirectLoop, let read = options.siteAddress?(), var start = options.urls.first else { return }
+        if start.hasSuffix("/wp-login.php") { start.removeLast("/wp-login.php".count) }
+        let observed = SiteAddressObservation.observe(visitorURL: start, fetcher: prober.fetcher, resolve: prober.options.resolve,
+                                                      timeout: prober.options.timeout, verifyTLS: prober.options.verifyTLS)
+        let found = SiteAddressCheck.judge(read.settings, observed: observed)
+        progress("Site address: \(found.explanation)")
+        guard found.problem != nil, let url = found.fixURL else { return }
+        let remedy = try SetSiteAddress(site: site, tablePrefix: read.tablePrefix)
+            .plan(command: options.command, url: url, fields: found.fixOnly.map { [$0] } ?? SetSiteAddress.Field.allCases, place: nil,
+                  settings: read.settings)
+        if let database = read.database { site.journal.openDatabase = { database } }
+        try change("Set the site's address: \(remedy.facts.changed.map(\.line).joined(separator: "; "))",
+                   finding: Finding(id: .redirectLoop, severity: .critical, summary: String(found.problemText.dropLast(found.problemText.hasSuffix(".") ? 1 : 0))),
+                   plan: remedy.changes)
     }
 
     /// Acts on the most recent finding the entries support, one at a time, while the site is broken.
@@ -350,6 +376,7 @@ public final class Rescuer {
             report = again
         }
         verdict = report.verdict
+        lastReport = report
         event(.probe, "\(why): \(verdict.rawValue)")
         progress("Probe (\(why)): \(verdict.rawValue): \(verdict.explanation).")
         return verdict
@@ -382,9 +409,14 @@ public final class Rescuer {
                 next.append(RegenerateHtaccess.nextStep)
             case .coreDamaged:
                 next.append(RepairCore.nextStep)
+            case .redirectLoop:
+                next.append(SetSiteAddress.nextStep)
             default:
                 break
             }
+        }
+        if !verdict.isHealthy, let login = lastReport.flatMap(Diagnostician.loginFinding(for:)) {
+            next.append(login.summary + ".")
         }
         if !verdict.isHealthy && next.isEmpty {
             next.append("wprescue could not bring the site back. Ask the host to restart PHP-FPM and check the server's error log; restoring a backup is the last resort.")

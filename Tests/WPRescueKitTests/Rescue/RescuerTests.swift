@@ -299,4 +299,21 @@ struct RescuerTests {
         #expect(run.report.nextSteps.first?.contains("could not bring the site back") == true)
         #expect(try TreeSnapshot(of: fixture.root) == before)
     }
+
+    @Test func `a front end that works with a login page that does not ends pointing to wprescue login, not the host`() throws {
+        var options = Rescuer.Options()
+        options.urls = ["https://example.org/", "https://example.org/wp-login.php"]
+        options.settle = 0
+        let fetcher = RuleFetcher { url in
+            url.contains("wp-login.php") ? FixturePages.page(403, "<h1>Too many failed login attempts.</h1>" + String(repeating: " ", count: 80))
+                                         : FixturePages.ok
+        }
+        let rescuer = Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: RecordingRescueDelegate(answer: { _ in false }),
+                              clock: { [now] in now }, sleep: { _ in })
+        let report = try rescuer.run()
+        #expect(report.after == .clientError)
+        #expect(report.nextSteps.contains { $0.contains("The front end works but /wp-login.php answers client-error") && $0.contains("`wprescue login`") },
+                "\(report.nextSteps)")
+        #expect(!report.nextSteps.contains { $0.contains("restart PHP-FPM") })
+    }
 }

@@ -10,7 +10,9 @@ struct ConfigCommand: ParsableCommand {
         Known constants have known types: `config set WP_DEBUG false` writes the boolean false. New constants \
         go before "That's all, stop editing!". Every edit is re-parsed, checked with `php -l` when PHP is \
         installed here, written atomically and journaled (`wprescue undo`). Secrets (DB_PASSWORD, keys, salts) \
-        are masked unless --show-secrets, and are never accepted on the command line.
+        are masked unless --show-secrets, and are never accepted on the command line. On a Bedrock site the \
+        constants are edited where Bedrock reads them: .env for values read with env() (DB_*, WP_ENV, WP_HOME), \
+        else the Config::define call in config/environments/<WP_ENV>.php or config/application.php.
         """,
         subcommands: [List.self, Get.self, Set.self, Delete.self]
     )
@@ -27,22 +29,34 @@ struct ConfigCommand: ParsableCommand {
             var line: Int
             var secret: Bool
             var conditional: Bool
+            /// Bedrock: the file the value is read from (.env, application.php, the environment file).
+            var source: String?
         }
 
         func execute(_ context: CommandContext) throws {
             let site = try context.site()
             let config = try SiteConfig.read(site)
+            let bedrock = try site.layout.bedrock.map { try BedrockSettings.read(site, layout: $0) }
             let entries = config.constants.map { definition in
-                Entry(name: definition.name, value: showSecrets ? definition.valueSource : definition.displaySource,
-                      line: definition.line, secret: definition.isSecret, conditional: definition.isConditional)
+                let origin = bedrock?.sources[definition.name]
+                return Entry(name: definition.name, value: showSecrets ? definition.valueSource : definition.displaySource,
+                             line: origin?.line ?? definition.line, secret: definition.isSecret, conditional: definition.isConditional,
+                             source: origin.map { SitePath.relative($0.file, to: bedrock?.layout.projectRoot ?? site.layout.root) })
             }
             let console = context.console
-            console.table(["LINE", "NAME", "VALUE"], entries.map { ["\($0.line)", $0.name, $0.value] })
-            if let prefix = config.tablePrefix { console.line("$\(prefix.name) = \(prefix.valueSource)   (line \(prefix.line))") }
-            let warnings = ConfigCommand.warnings(config)
+            if let bedrock {
+                console.line("Bedrock project \(bedrock.layout.projectRoot), WP_ENV \(bedrock.environment): the constants in force and where each is read.")
+                console.table(["SOURCE", "NAME", "VALUE"], entries.map { ["\($0.source ?? "?"):\($0.line)", $0.name, $0.value] })
+            } else {
+                console.table(["LINE", "NAME", "VALUE"], entries.map { ["\($0.line)", $0.name, $0.value] })
+            }
+            if let prefix = config.tablePrefix {
+                console.line("$\(prefix.name) = \(prefix.valueSource)" + (bedrock == nil ? "   (line \(prefix.line))" : ""))
+            }
+            let warnings = bedrock == nil ? ConfigCommand.warnings(config) : []
             for warning in warnings { console.line("Warning: \(warning)") }
             try console.emit(json: [
-                "file": AnyEncodable(site.layout.configFile),
+                "file": AnyEncodable(bedrock?.layout.applicationFile ?? site.layout.configFile),
                 "constants": AnyEncodable(entries),
                 "tablePrefix": AnyEncodable(config.tablePrefix?.value.stringValue),
                 "warnings": AnyEncodable(warnings),
@@ -60,7 +74,7 @@ struct ConfigCommand: ParsableCommand {
             let site = try context.site()
             let config = try SiteConfig.read(site)
             guard let definition = config.definition(of: name) else {
-                throw CLIError.invalidArguments("\(name) is not defined in \(site.layout.configFile).")
+                throw CLIError.invalidArguments("\(name) is not defined in \(SiteConfig.describeFiles(site)).")
             }
             let shown = showSecrets ? definition.valueSource : definition.displaySource
             context.console.line(shown)
@@ -99,7 +113,7 @@ struct ConfigCommand: ParsableCommand {
             }
             let edited = raw ? try config.setting(name, rawExpression: text)
                              : try config.setting(name, to: try PHPValue.parse(userInput: text, forConstant: name))
-            try ConfigEdit(context: context, site: site).apply(from: config, to: edited, changing: [name], summary: "Set \(name) in wp-config.php")
+            try ConfigEdit(context: context, site: site).apply(from: config, to: edited, changing: [name], summary: "Set \(name) in \(site.layout.bedrock == nil ? "wp-config.php" : "Bedrock's settings")")
         }
     }
 
@@ -112,10 +126,10 @@ struct ConfigCommand: ParsableCommand {
             let site = try context.site()
             let config = try SiteConfig.read(site)
             guard config.definition(of: name) != nil else {
-                throw CLIError.invalidArguments("\(name) is not defined in \(site.layout.configFile); nothing to delete.")
+                throw CLIError.invalidArguments("\(name) is not defined in \(SiteConfig.describeFiles(site)); nothing to delete.")
             }
             try ConfigEdit(context: context, site: site).apply(from: config, to: try config.removing(name), changing: [name],
-                                                              summary: "Delete \(name) from wp-config.php")
+                                                              summary: "Delete \(name) from \(site.layout.bedrock == nil ? "wp-config.php" : "Bedrock's settings")")
         }
     }
 

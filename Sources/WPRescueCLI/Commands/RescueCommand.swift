@@ -8,9 +8,11 @@ struct RescueCommand: SiteCommand {
         abstract: "Get the site back: diagnose, then fix, least invasive first, probing after every step.",
         discussion: """
         In order, stopping as soon as the site is healthy: remove a stuck .maintenance; rewrite a broken \
-        .htaccess; act on recent fatal errors in the logs (raise WP_MEMORY_LIMIT for memory exhaustion, \
-        disable the plugin, theme or drop-in a fatal error names); if the logs say nothing, turn on the \
-        debug log (never shown to visitors), reproduce and read it; then bisect plugins, must-use plugins \
+        .htaccess; capture the PHP error of wprescue's own request with a temporary must-use plugin \
+        (removed at once; --no-capture skips it) and act on it (raise WP_MEMORY_LIMIT for memory \
+        exhaustion, disable the plugin, theme or drop-in a fatal error names); act the same way on recent \
+        fatal errors in the logs; if nothing explains it, turn on the debug log (never shown to visitors), \
+        reproduce and read it; then bisect plugins, must-use plugins \
         and drop-ins. A change that does not help is put back. Database errors are explained, never \
         "fixed". Without --yes every change is confirmed first. `wprescue undo --all` reverts everything.
         """
@@ -26,6 +28,9 @@ struct RescueCommand: SiteCommand {
     var report: String?
 
     @OptionGroup var timing: SearchTimingOptions
+
+    @Flag(name: .long, help: "Do not capture the PHP error with a temporary must-use plugin; go from the logs to the debug log.")
+    var noCapture = false
 
     func execute(_ context: CommandContext) throws {
         let site = try context.site()
@@ -47,6 +52,7 @@ struct RescueCommand: SiteCommand {
         options.urls = urls
         options.serverLogs = serverLog
         options.settle = timing.settle
+        options.capture = !noCapture
         options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
@@ -57,6 +63,7 @@ struct RescueCommand: SiteCommand {
             guard let settings = try? SiteAddressSettings.read(site: site, database: opened?.database, tablePrefix: prefix) else { return nil }
             return (settings, prefix, opened?.database)
         }
+        options.pluginActivation = { SiteDatabase.activePlugins(context, site: site) }
         let delegate = TerminalRescueDelegate(console: console, terminal: context.terminal, assumeYes: global.yes)
         console.line("Rescuing \(site.identity), probing \(urls.joined(separator: ", ")).")
         let result = try Rescuer(site: site, prober: probe.prober(), options: options, delegate: delegate).run()
@@ -64,6 +71,7 @@ struct RescueCommand: SiteCommand {
         console.line("")
         console.line("Before: \(result.before.rawValue). After: \(result.after.rawValue)\(result.healthy ? " (the site is back)" : "").")
         if let cause = result.causeSummary { console.line("Cause: \(cause).") }
+        if let phpError = result.phpError { console.line("PHP error: \(phpError)") }
         let kept = result.actions.filter(\.kept)
         console.line(kept.isEmpty ? "Changed: nothing." : "Changed:")
         for action in kept { console.line("  - \(action.description)   (operation \(action.operation))") }

@@ -28,8 +28,18 @@ struct ConfigEdit {
 
     private func apply(_ plan: ChangePlan, changed: [ConfigEditPlan.Changed], notes: [String] = []) throws {
         let console = context.console
-        let file = SitePath.relative(site.layout.configFile, to: site.layout.root)
-        if changed.isEmpty { console.line("\(file) already says so; nothing to change.") }
+        // Bedrock's settings may be spread over .env and config/: name the files written.
+        let written = plan.changes.compactMap { change -> String? in
+            if case .write(let path, _) = change { return path }
+            return nil
+        }
+        let base = site.layout.bedrock?.projectRoot ?? site.layout.root
+        let file = site.layout.bedrock != nil && !written.isEmpty
+            ? written.map { SitePath.relative($0, to: base) }.joined(separator: ", ")
+            : SitePath.relative(site.layout.configFile, to: site.layout.root)
+        if changed.isEmpty {
+            console.line("\(site.layout.bedrock == nil ? file : "Bedrock's settings") already say\(site.layout.bedrock == nil ? "s" : "") so; nothing to change.")
+        }
         for change in changed { console.line("\(context.global.dryRun ? "would set" : "set") \(change.line)") }
         let operation = changed.isEmpty ? nil : try context.apply(plan, on: site)
         if let operation {

@@ -77,6 +77,8 @@ public struct SiteBisection {
         let installed = try site.catalog.all(kinds: options.kinds)
         _ = try ExtensionSwitch.select(options.keep, from: installed, kindName: "plugin")
         var chosen = installed.filter { $0.state == .enabled && !options.keep.contains($0.slug) }
+        // Bedrock's autoloader is what loads the must-use plugins in subfolders: those are the candidates, never it.
+        if site.layout.bedrock != nil { chosen.removeAll { $0.kind == .mustUse && $0.slug == BedrockLayout.autoloaderSlug } }
         if options.includeTheme {
             guard options.method != .move else { throw HeaderMethodFailure.themeNeedsHeader }
             chosen.append(Extension(slug: BisectCandidate.activeTheme.name, kind: .theme, state: .enabled, name: "the active theme",
@@ -144,7 +146,7 @@ public struct SiteBisection {
                 if method == .header || themeIncluded { throw error }
                 if method == .automatic { methodNote = "moving plugins: the must-use folder is not writable (\(error.localizedDescription))" }
                 method = .move
-            } catch let error as HeaderBisectOracle.Failure {
+            } catch let error as CompanionPlugin.Failure {
                 if method == .header || themeIncluded { throw error }
                 if method == .automatic { methodNote = "moving plugins: \(error.localizedDescription)" }
                 method = .move

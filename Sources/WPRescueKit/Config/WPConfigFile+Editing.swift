@@ -68,17 +68,30 @@ extension WPConfigFile {
             bytes.replaceSubrange(existing.valueRange, with: Array(source.utf8))
         } else {
             guard Self.isValidConstantName(name) else { throw .invalidConstantName(name) }
-            let (offset, text) = try insertion(of: "define( \(PHPValue.string(name).phpSource), \(source) );")
+            let (offset, text) = try insertion(of: newDefinition(name, source))
             bytes.insert(contentsOf: Array(text.utf8), at: offset)
         }
         let edited = try reread(bytes, constant: name)
         try verify(edited, changing: name)
         let after = edited.definitions(of: name)
         guard after.count == definitions(of: name).count + (existing == nil ? 1 : 0),
-              let first = after.first, first.valueSource == source else {
+              edited.definition(of: name)?.valueSource == source else {
             throw .editVerificationFailed(constant: name, detail: "the new value does not read back as written")
         }
         return edited
+    }
+
+    /// A new definition in the file's own style: WordPress's sample spacing, or Bedrock's
+    /// `Config::define('NAME', value);` (fully qualified when the file does not import Config).
+    private func newDefinition(_ name: String, _ source: String) -> String {
+        let quoted = PHPValue.string(name).phpSource
+        switch dialect {
+        case .wordPress:
+            return "define( \(quoted), \(source) );"
+        case .bedrock:
+            let imports = contents.contains("use Roots\\WPConfig\\Config;")
+            return "\(imports ? "" : "\\Roots\\WPConfig\\")Config::define(\(quoted), \(source));"
+        }
     }
 
     /// Letters, digits and underscores (and non-ASCII letters, as PHP allows), not starting with a digit.
@@ -134,6 +147,8 @@ extension WPConfigFile {
     func insertion(of statement: String) throws(WPConfigError) -> (offset: Int, text: String) {
         let newline = lineEnding.rawValue
         var anchors: [Int] = []
+        // Bedrock: before `Config::apply()`, which turns the recorded values into constants.
+        if let apply = configApplyCall { anchors.append(tokenIndex(startingAt: apply.byteRange.lowerBound)) }
         let requireToken = wpSettingsRequire.map { tokenIndex(startingAt: $0.byteRange.lowerBound) }
         if let comment = stopEditingComment {
             let commentToken = tokenIndex(startingAt: comment.byteRange.lowerBound)
@@ -268,7 +283,7 @@ extension WPConfigFile {
 
     private func reread(_ bytes: [UInt8], constant: String) throws(WPConfigError) -> WPConfigFile {
         do {
-            return try WPConfigFile(bytes: bytes)
+            return try WPConfigFile(bytes: bytes, dialect: dialect)
         } catch {
             let reason = (error.errorDescription ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "."))
             throw .editVerificationFailed(constant: constant, detail: "the result would not read as PHP: \(reason)")

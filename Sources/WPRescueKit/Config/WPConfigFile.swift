@@ -20,6 +20,18 @@ public struct WPConfigFile: Sendable {
     /// A UTF-8 byte order mark before `<?php`, which PHP sends to the browser as output
     /// (the classic cause of "headers already sent").
     public let hasByteOrderMark: Bool
+    /// How constants are defined in this file.
+    public let dialect: Dialect
+    /// Bedrock's `Config::apply();`, which turns the `Config::define` calls into constants.
+    public let configApplyCall: SourceLocation?
+
+    public enum Dialect: String, Sendable, Codable {
+        /// wp-config.php: `define()` and `const`; the first definition wins.
+        case wordPress
+        /// Bedrock's config/application.php and config/environments/*.php: `Config::define()`
+        /// (roots/wp-config) as well, where the last call wins until `Config::apply()` defines them.
+        case bedrock
+    }
 
     public enum LineEnding: String, Sendable, Codable {
         case lf = "\n"
@@ -29,15 +41,16 @@ public struct WPConfigFile: Sendable {
     // MARK: Reading
 
     /// Reads a file's bytes; throws `WPConfigError` when they are not PHP we can edit safely.
-    public init(data: Data) throws(WPConfigError) {
-        try self.init(bytes: [UInt8](data))
+    public init(data: Data, dialect: Dialect = .wordPress) throws(WPConfigError) {
+        try self.init(bytes: [UInt8](data), dialect: dialect)
     }
 
-    public init(contents: String) throws(WPConfigError) {
-        try self.init(bytes: Array(contents.utf8))
+    public init(contents: String, dialect: Dialect = .wordPress) throws(WPConfigError) {
+        try self.init(bytes: Array(contents.utf8), dialect: dialect)
     }
 
-    init(bytes: [UInt8]) throws(WPConfigError) {
+    init(bytes: [UInt8], dialect: Dialect = .wordPress) throws(WPConfigError) {
+        self.dialect = dialect
         guard bytes.contains(where: { !isWhitespace($0) }) else { throw .empty }
         let lines = LineTable(bytes)
         if let nul = bytes.firstIndex(of: 0) { throw .binary(line: lines.line(of: nul)) }
@@ -51,8 +64,9 @@ public struct WPConfigFile: Sendable {
         } else {
             lineEnding = .lf
         }
-        let reader = DefinitionReader(index: index)
+        let reader = DefinitionReader(index: index, dialect: dialect)
         try reader.read()
+        configApplyCall = reader.configApplyCall
         constants = reader.constants
         variables = reader.variables
         wpSettingsRequire = reader.wpSettingsRequire
@@ -84,8 +98,12 @@ public struct WPConfigFile: Sendable {
     }
 
     /// The definition PHP uses: the first one (a later `define` of the same name only warns).
+    /// With Bedrock's `Config::define`, which only records a value until `Config::apply()`, the
+    /// last unconditional call wins (a plain `define` of the same name makes Config refuse, so it comes first).
     public func definition(of name: String) -> ConstantDefinition? {
-        constants.first { $0.name == name }
+        let all = constants.filter { $0.name == name }
+        if let plain = all.first(where: { $0.form != .configDefine }) { return plain }
+        return all.last { !$0.isConditional } ?? all.last
     }
 
     /// The value of the effective definition of `name`, nil when it is not defined.
@@ -194,6 +212,8 @@ public struct ConstantDefinition: Equatable, Sendable {
         case define
         /// `const NAME = value;` at the top level of the file.
         case const
+        /// Bedrock's `Config::define( 'NAME', value )` (roots/wp-config).
+        case configDefine
     }
 
     public let name: String
@@ -246,12 +266,15 @@ public struct DuplicateDefinition: Equatable, Sendable {
 /// Walks the code tokens once and collects definitions, assignments and the wp-settings require.
 final class DefinitionReader {
     let index: PHPSourceIndex
+    let dialect: WPConfigFile.Dialect
     var constants: [ConstantDefinition] = []
     var variables: [VariableAssignment] = []
     var wpSettingsRequire: SourceLocation?
+    var configApplyCall: SourceLocation?
 
-    init(index: PHPSourceIndex) {
+    init(index: PHPSourceIndex, dialect: WPConfigFile.Dialect = .wordPress) {
         self.index = index
+        self.dialect = dialect
     }
 
     func read() throws(WPConfigError) {
@@ -262,6 +285,13 @@ final class DefinitionReader {
             case .name:
                 if index.isWord(code, "define"), index.isPunctuation(code + 1, "("), !isMemberOrDeclaration(code) {
                     try readDefine(at: code)
+                } else if isConfigCall(code, "define") {
+                    try readDefine(at: code, form: .configDefine, statementFrom: code - 2)
+                } else if isConfigCall(code, "apply"), configApplyCall == nil {
+                    let start = index.statementContext(of: code - 2).start
+                    let close = index.partner[code + 1]
+                    let end = index.isPunctuation(close + 1, ";") ? close + 1 : close
+                    configApplyCall = SourceLocation(byteRange: index.byteRange(start, through: end), line: index.line(start))
                 } else if index.isWord(code, "const"), index.depthBefore[code] == 0,
                           case .statementStart = index.statementContext(of: code).context {
                     readConst(at: code)
@@ -277,12 +307,19 @@ final class DefinitionReader {
         }
     }
 
+    /// Bedrock's `Config::NAME(` (also written `\Roots\WPConfig\Config::NAME(`).
+    private func isConfigCall(_ code: Int, _ method: StaticString) -> Bool {
+        guard dialect == .bedrock, index.isWord(code, method), index.isPunctuation(code + 1, "("),
+              index.isPunctuation(code - 1, "::"), let owner = index.word(code - 2) else { return false }
+        return owner == "config" || owner.hasSuffix("\\config")
+    }
+
     /// `$object->define(`, `Foo::define(`, `function define(` are not the global function.
     private func isMemberOrDeclaration(_ code: Int) -> Bool {
         index.isPunctuation(code - 1, oneOf: "->", "?->", "::") || index.isWord(code - 1, "function", "new", "fn", "const")
     }
 
-    private func readDefine(at code: Int) throws(WPConfigError) {
+    private func readDefine(at code: Int, form: ConstantDefinition.Form = .define, statementFrom first: Int? = nil) throws(WPConfigError) {
         let open = code + 1
         let close = index.partner[open]
         guard close > open else { return }
@@ -310,7 +347,7 @@ final class DefinitionReader {
             throw .malformedDefine(name: name, line: index.line(code))
         }
 
-        let (start, context) = index.statementContext(of: code)
+        let (start, context) = index.statementContext(of: first ?? code)
         let after = close + 1
         let endsStatement = after >= index.count || index.isPunctuation(after, ";") || index.token(after).kind == .closeTag
         let statementEnd = index.isPunctuation(after, ";") ? after : close
@@ -343,7 +380,7 @@ final class DefinitionReader {
         }
 
         constants.append(ConstantDefinition(
-            name: name, form: .define, value: value(of: valueArgument), valueSource: index.source(byteRange(valueArgument)),
+            name: name, form: form, value: value(of: valueArgument), valueSource: index.source(byteRange(valueArgument)),
             valueRange: byteRange(valueArgument), statementRange: statementRange, line: index.line(start),
             isConditional: isConditional, removalRange: removalRange))
     }

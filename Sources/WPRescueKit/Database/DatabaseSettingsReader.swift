@@ -17,7 +17,7 @@ public struct DatabaseSettings: Equatable, Sendable {
     /// Reads the settings from the site's wp-config.php.
     public static func read(from site: Site) throws -> DatabaseSettings {
         do {
-            return read(wpConfig: try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20))
+            return read(wpConfig: try SiteConfig.contents(site))
         } catch {
             throw SiteError.unreadableConfig(path: site.layout.configFile, detail: error.localizedDescription)
         }

@@ -48,6 +48,14 @@ public struct ExtensionCatalog {
             case .plugin:
                 if let plugin = try plugin(entry: entry, path: path, counterpart: counterpart, state: state) { found.append(plugin) }
             case .mustUse:
+                // Bedrock's autoloader (bedrock-autoloader.php) loads plugins in mu-plugins' subfolders too.
+                if layout.bedrock != nil, entry.status.kind != .file,
+                   let autoloaded = try plugin(entry: entry, path: path, counterpart: counterpart, state: state) {
+                    found.append(Extension(slug: autoloaded.slug, kind: .mustUse, state: state, name: autoloaded.name,
+                                           version: autoloaded.version, path: path, counterpartPath: counterpart,
+                                           modified: autoloaded.modified))
+                    continue
+                }
                 guard entry.status.kind == .file, entry.name.hasSuffix(".php") else { continue }
                 let headers = try headers(of: path, names: ["Plugin Name", "Version"])
                 found.append(Extension(slug: String(entry.name.dropLast(4)), kind: .mustUse, state: state,

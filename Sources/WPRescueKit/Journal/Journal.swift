@@ -437,18 +437,21 @@ public final class Journal {
         return "\(formatter.string(from: date))-\(String(repeating: "0", count: 12 - random.count))\(random)"
     }
 
-    private static let encoder: JSONEncoder = {
+    // A coder per use, never one shared instance: journals of several sites (and the test
+    // suite's parallel tests) encode at the same time, and a JSONEncoder shared between
+    // threads crashed in JSONWriter.serializeString once in a full test run.
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }()
+    }
 
-    private static let decoder: JSONDecoder = {
+    private static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }()
+    }
 
     /// Lets the crash tests stop the process reliably between recording a step and doing it,
     /// and between two steps.

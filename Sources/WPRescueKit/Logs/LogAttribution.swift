@@ -212,6 +212,8 @@ public struct LogAttributor: Sendable {
         if let name = Self.firstComponent(of: path, under: pluginDirectory) { return .plugin(slug: name) }
         if let name = Self.firstComponent(of: path, under: themeDirectory) { return .theme(slug: name) }
         if path == configFile || path == configTarget { return .configuration }
+        // Bedrock's settings: config/application.php and config/environments/*.php.
+        if let bedrock = layout.bedrock, Self.isInside(path, SitePath.join(bedrock.projectRoot, "config")) { return .configuration }
         if SitePath.parent(path) == contentDirectory, SiteLayout.dropInNames.contains(SitePath.name(path)) {
             return .dropIn(file: SitePath.name(path))
         }

@@ -138,6 +138,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
     case repairCore = "repair-core"
+    case captureError = "capture-error"
     case urlSet = "url-set"
     case recoveryLink = "recovery-link"
 
@@ -156,6 +157,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
         case .repairCore: return "restore damaged or missing WordPress core files from the release (like `core repair`)"
+        case .captureError: return "capture the PHP error of wprescue's own request with a temporary must-use plugin, removed at once (as rescue does)"
         case .urlSet: return "set the site's address where WordPress reads it (like `url set`)"
         case .recoveryLink: return "print core's recovery mode link, wp-admin with the failing plugin paused (like `recovery-link`)"
         }
@@ -187,7 +189,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("url", .text, required: true, "the address, e.g. https://example.com (or {{step.fix-url}})"),
                     PlaybookParameterSpec("only", .text, "home or siteurl (default both)"),
                     PlaybookParameterSpec("in", .text, "config or database (default: where WordPress reads it now)")]
-        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .repairCore:
+        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .captureError, .repairCore:
             return []
         }
     }
@@ -200,6 +202,9 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
              .removeMaintenance, .disableDropin, .unlockLogins, .urlSet, .repairCore:
             return ["done", "unchanged", "skipped"]
         case .loginLink, .recoveryLink: return ["done", "skipped"]
+        case .captureError:
+            return ["fatal-in-plugin", "fatal-in-theme", "fatal-in-dropin", "memory-exhausted", "fatal-elsewhere", "nothing-captured",
+                    "not-possible", "skipped"]
         }
     }
 
@@ -214,6 +219,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]
+        case .captureError: return ["plugin", "theme", "dropin", "last-fatal", "php-version", "error-log", "operation"]
         case .urlSet: return ["url", "operation"]
         case .recoveryLink: return ["expires", "operation"]
         }

@@ -118,6 +118,34 @@ extension SitePlaybookTools {
         return result
     }
 
+    /// The fatal error of wprescue's own request, caught by the companion (as rescue does first),
+    /// whatever the host does with PHP's log.
+    func captureError() throws -> PlaybookStepResult {
+        var values = ["plugin": "", "theme": "", "dropin": "", "last-fatal": "", "php-version": "", "error-log": "", "operation": ""]
+        guard !options.dryRun else {
+            return PlaybookStepResult(outcome: "skipped", evidence: ["would write a temporary must-use plugin, request the site once and remove it"],
+                                      values: values)
+        }
+        guard !pages.isEmpty else { throw PlaybookSiteError.noURL }
+        let outcome = try ErrorCapture(site: site, prober: prober, urls: pages, command: options.command).run()
+        if let unavailable = outcome.unavailable {
+            return PlaybookStepResult(outcome: "not-possible", evidence: [unavailable], values: values)
+        }
+        values["operation"] = outcome.operation ?? ""
+        values["php-version"] = outcome.settings?.version ?? ""
+        values["error-log"] = outcome.settings?.errorLog ?? ""
+        var evidence = ["A temporary must-use plugin caught what PHP reported for wprescue's own request (operation \(outcome.operation ?? "-"), already removed)."]
+        guard let latest = outcome.entries(site: site, at: now()).last, let error = outcome.errors.last else {
+            evidence.append("Nothing to capture: \(outcome.silentPages ?? "the pages answered without a PHP fatal error").")
+            return PlaybookStepResult(outcome: "nothing-captured", evidence: evidence, values: values)
+        }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        values["last-fatal"] = LogEvidence.line(latest).replacingOccurrences(of: prefix, with: "")
+        evidence.append("  " + error.quoted.replacingOccurrences(of: prefix, with: ""))
+        let result = Self.fatalOutcome(latest, phpVersion: outcome.settings?.majorMinor, values: &values, evidence: &evidence)
+        return PlaybookStepResult(outcome: result, evidence: evidence, values: values)
+    }
+
     func memory(_ parameters: PlaybookParameters) throws -> PlaybookStepResult {
         let limit = parameters.text("limit") ?? ""
         let remedy = try RaiseMemory(site: site, limit: limit).plan(command: options.command)

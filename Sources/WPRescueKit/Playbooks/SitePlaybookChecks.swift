@@ -150,38 +150,43 @@ extension SitePlaybookTools {
         evidence.append("\(fatals.count) PHP fatal error\(fatals.count == 1 ? "" : "s") in \(shown) from the last \(window); the latest:")
         evidence += fatals.suffix(3).map { "  " + describe($0) }
         values["last-fatal"] = describe(latest)
-        let finding = LogEvidence.finding(for: latest)
+        let outcome = Self.fatalOutcome(latest, phpVersion: nil, values: &values, evidence: &evidence)
+        return PlaybookStepResult(outcome: outcome, evidence: evidence, values: values)
+    }
+
+    /// The outcome word for the latest fatal error (`fatal-in-plugin`, `memory-exhausted`, ...), with
+    /// the extension it names in `values` and a sentence in `evidence`; shared by `debug-log` and `capture-error`.
+    static func fatalOutcome(_ latest: LogEntry, phpVersion: String?, values: inout [String: String], evidence: inout [String]) -> String {
+        let finding = LogEvidence.finding(for: latest, phpVersion: phpVersion)
         let subject = finding?.subject ?? ""
-        let outcome: String
         switch finding?.id {
         case .memoryExhausted?:
-            outcome = "memory-exhausted"
             if latest.attribution.source.typeName == "plugin", subject.hasSuffix(".php") {
                 values["plugin"] = String(subject.dropLast(4))
             } else {
                 values["plugin"] = latest.attribution.source.typeName == "plugin" ? subject : ""
             }
             evidence.append("PHP ran out of memory\(latest.attribution.source.name.map { " in \($0)" } ?? "").")
+            return "memory-exhausted"
         case .pluginFatal?:
-            outcome = "fatal-in-plugin"
             values["plugin"] = subject
-            evidence.append("The latest fatal error is in the plugin \(subject).")
+            evidence.append("The latest fatal error is in the plugin \(subject)\(finding.map { $0.summary.contains("not compatible") ? ": \($0.summary)" : "" } ?? "").")
+            return "fatal-in-plugin"
         case .themeFatal?:
-            outcome = "fatal-in-theme"
             values["theme"] = subject
             evidence.append("The latest fatal error is in the theme \(subject).")
+            return "fatal-in-theme"
         case .dropinFatal?:
-            outcome = "fatal-in-dropin"
             values["dropin"] = subject
             evidence.append("The latest fatal error is in the drop-in \(subject).")
+            return "fatal-in-dropin"
         case .mustUsePluginFatal?:
-            outcome = "fatal-elsewhere"
             evidence.append("The latest fatal error is in the must-use plugin \(subject).")
+            return "fatal-elsewhere"
         default:
-            outcome = "fatal-elsewhere"
             evidence.append("The latest fatal error is not in a plugin, theme or drop-in (WordPress core, or PHP itself).")
+            return "fatal-elsewhere"
         }
-        return PlaybookStepResult(outcome: outcome, evidence: evidence, values: values)
     }
 
     /// A log line may quote the database password (a failed connect call in a stack frame).

@@ -70,7 +70,7 @@ public struct Prober {
     /// Fetches one page with `originHeaders` sent to the probed origin only (scheme, host and
     /// port of `url`): redirects are followed here, one hop at a time, because libcurl would
     /// send custom headers on to whatever host a redirect names. Returns the page and the
-    /// headers and body of the last response.
+    /// headers and body of the last response (the body with any block the companion added).
     func probePage(_ url: String, originHeaders: [String: String]) -> (page: PageResult, headers: [String: String], body: Data) {
         var headers = options.headers
         headers["Cache-Control"] = "no-cache"
@@ -95,9 +95,12 @@ public struct Prober {
                 response.failure = .tooManyRedirects
             }
             response.redirects = redirects
-            let (verdict, evidence) = VerdictClassifier.classify(response, expectedText: options.expectedText)
+            // Judged as a visitor would get it: without the companion's block, which only signed requests get.
+            var visible = response
+            visible.body = CapturedError.removingBlock(from: response.body)
+            let (verdict, evidence) = VerdictClassifier.classify(visible, expectedText: options.expectedText)
             let page = PageResult(url: url, verdict: verdict, status: response.status, evidence: evidence, timings: response.timings,
-                                  bytes: response.body.count, effectiveURL: current, redirects: redirects)
+                                  bytes: visible.body.count, effectiveURL: current, redirects: redirects)
             return (page, response.headers, response.body)
         }
     }

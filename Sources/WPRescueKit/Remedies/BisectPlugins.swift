@@ -26,6 +26,23 @@ public enum BisectPlugins {
         return sets.contains { $0.count > 1 } ? "Plugins that break the site only together: \(names)" : "\(names) breaks the site"
     }
 
+    /// On a multisite network, where each culprit was active, so the person knows which sites it
+    /// broke: `plugin-fatal: network-activated (every site); white-screen: activated by site 2
+    /// (shop.example.com/)`. nil on a single site or when the database was not readable.
+    public static func networkPlaces(of slugs: [String], activation: PluginActivation?) -> String? {
+        guard let activation, activation.isNetwork, !slugs.isEmpty else { return nil }
+        let places = slugs.map { slug -> String in
+            var where_: [String] = []
+            if activation.network.contains(slug) { where_.append("network-activated (every site)") }
+            let sites = activation.sitesActivating(slug).map { id in
+                activation.networkSites.first { $0.id == id }.map { "site \(id) (\($0.address))" } ?? "site \(id)"
+            }
+            if !sites.isEmpty { where_.append("activated by " + sites.joined(separator: ", ")) }
+            return "\(slug): \(where_.isEmpty ? "not active on any site (a must-use plugin, or loaded by another)" : where_.joined(separator: " and "))"
+        }
+        return places.joined(separator: "; ")
+    }
+
     /// A line per culprit set, for a report that lists them.
     public static func culpritLines(_ sets: [[String]]) -> [String] {
         sets.map { set in

@@ -42,7 +42,7 @@ public struct RegenerateHtaccess {
         public var changed: Bool { updated != existing }
     }
 
-    public static func path(in layout: SiteLayout) -> String { SitePath.join(layout.root, ".htaccess") }
+    public static func path(in layout: SiteLayout) -> String { SitePath.join(layout.documentRoot, ".htaccess") }
 
     /// The multisite rules wp-config.php asks for, nil for a single site.
     public static func multisite(from config: WPConfigFile?) -> HtaccessRules.Multisite? {

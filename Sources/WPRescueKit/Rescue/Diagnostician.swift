@@ -16,6 +16,11 @@ public struct Diagnostician {
         public var serverTimeZone = TimeZone.current
         /// Core files against WordPress.org's checksums, when the caller can reach them.
         public var coreCheck: (() -> [Finding])?
+        /// When the site is broken, capture the PHP error of wprescue's own requests with the
+        /// companion must-use plugin (written and removed in one journaled operation).
+        public var capture = true
+        /// The command line, for the capture's journal entry.
+        public var command = "diagnose"
 
         public init() {}
     }
@@ -25,6 +30,8 @@ public struct Diagnostician {
         public var pages: [Prober.PageResult]
         public var findings: [Finding]
         public var logsRead: [String]
+        /// What the companion caught, when it ran.
+        public var capture: ErrorCapture.Outcome?
     }
 
     public let site: Site
@@ -50,15 +57,47 @@ public struct Diagnostician {
             if let login = Self.loginFinding(for: probed) { findings.append(login) }
         }
         let config = configFindings(into: &findings)
-        let logs = logPaths(config: config)
-        findings += LogEvidence.findings(from: SiteLogs.recentProblems(in: logs, site: site, since: options.since,
-                                                                       timeZone: options.serverTimeZone))
+        var logs = logPaths(config: config)
+        var capture: ErrorCapture.Outcome?
+        // Only when PHP answers something: a site that cannot be reached has no PHP error to hand back.
+        let unreachable: Set<ProbeVerdict> = [.connectionRefused, .dnsFailure, .tlsError, .networkError, .timeout]
+        if let prober, let report, !report.isHealthy, !unreachable.contains(report.verdict), options.capture {
+            capture = captureFindings(prober: prober, config: config, logs: &logs, into: &findings)
+        }
+        // The captured errors are the newest entries: they come first, and a log naming the same cause adds evidence.
+        let entries = SiteLogs.recentProblems(in: logs, site: site, since: options.since, timeZone: options.serverTimeZone)
+            + (capture?.entries(site: site, at: options.now.addingTimeInterval(1)) ?? [])
+        findings += LogEvidence.findings(from: entries, phpVersion: capture?.settings?.majorMinor)
         findings += fileFindings(verdict: report?.verdict, errorsSeen: findings, network: config.flatMap(NetworkSettings.declared(in:)))
         findings += IntegrityFindings.findings(from: IntegrityFindings.scan(site))
         if let coreCheck = options.coreCheck { findings += coreCheck() }
         if let databaseCheck { findings += databaseCheck() }
         let ordered = findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
-        return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs)
+        return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs, capture: capture)
+    }
+
+    /// The companion's capture of wprescue's own requests, and where PHP really logs (added to
+    /// `logs` when readable, explained in a finding when it is not where WordPress asks).
+    private func captureFindings(prober: Prober, config: WPConfigFile?, logs: inout [String], into findings: inout [Finding]) -> ErrorCapture.Outcome? {
+        let outcome: ErrorCapture.Outcome
+        do {
+            outcome = try ErrorCapture(site: site, prober: prober, urls: options.urls, command: options.command).run()
+        } catch {
+            return ErrorCapture.Outcome(pages: [], settings: nil, operation: nil, unavailable: error.localizedDescription)
+        }
+        guard let settings = outcome.settings else { return outcome }
+        let log = settings.errorLog
+        let readable = log.hasPrefix("/") && (try? site.fileSystem.read(log, limit: 1)) != nil
+        if readable, !logs.contains(log) { logs.append(log) }
+        let debugLogOn = config.map { config in
+            config.value(of: "WP_DEBUG")?.boolValue == true
+                && config.value(of: "WP_DEBUG_LOG").map { $0.boolValue == true || $0.stringValue?.isEmpty == false } == true
+        } ?? false
+        if let finding = PHPErrorLogExplanation.finding(settings, debugLog: SiteLogs.debugLogPath(of: site, config: config),
+                                                        debugLogOn: debugLogOn, readable: readable) {
+            findings.append(finding)
+        }
+        return outcome
     }
 
     /// The debug log plus the server logs given or found readable.

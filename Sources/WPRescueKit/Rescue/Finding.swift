@@ -66,6 +66,8 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case configDuplicate = "config-duplicate"
     case debugDisplayOn = "debug-display-on"
     case debugLogOff = "debug-log-off"
+    /// Where PHP really writes its errors, when that is not where WordPress asked (a host's php_admin_value, syslog, the web server).
+    case phpErrorLog = "php-error-log"
     case recentlyChanged = "recently-changed"
     case disabledByWPRescue = "disabled-by-wprescue"
     // Files changed by a failed update or an intruder.

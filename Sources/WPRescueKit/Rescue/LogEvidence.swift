@@ -1,11 +1,12 @@
 /// Turns log entries into findings: which extension, which kind of failure.
 enum LogEvidence {
-    /// One finding per distinct cause, most recent cause first.
-    static func findings(from entries: [LogEntry]) -> [Finding] {
+    /// One finding per distinct cause, most recent cause first. `phpVersion` (`8.2`), when
+    /// known, names the PHP an incompatible plugin fails on.
+    static func findings(from entries: [LogEntry], phpVersion: String? = nil) -> [Finding] {
         var seen = Set<String>()
         var findings: [Finding] = []
         for entry in entries.reversed() {
-            guard let finding = finding(for: entry) else { continue }
+            guard let finding = finding(for: entry, phpVersion: phpVersion) else { continue }
             let key = "\(finding.id.rawValue)|\(finding.subject ?? "")"
             guard seen.insert(key).inserted else {
                 if let index = findings.firstIndex(where: { "\($0.id.rawValue)|\($0.subject ?? "")" == key }), findings[index].evidence.count < 3 {
@@ -18,7 +19,7 @@ enum LogEvidence {
         return findings
     }
 
-    static func finding(for entry: LogEntry) -> Finding? {
+    static func finding(for entry: LogEntry, phpVersion: String? = nil) -> Finding? {
         let evidence = [line(entry)]
         switch entry.kind {
         case .memoryExhausted:
@@ -51,14 +52,16 @@ enum LogEvidence {
                            evidence: evidence)
         case .phpError, .parseError, .uncaughtThrowable:
             guard entry.level == .fatal else { return nil }
-            return extensionFinding(entry, evidence: evidence)
+            return extensionFinding(entry, evidence: evidence, phpVersion: phpVersion)
         case .databaseError, .loggedMessage, .slowRequest, .upstreamClosed, .serverMessage, .unrecognized:
             return nil
         }
     }
 
-    private static func extensionFinding(_ entry: LogEntry, evidence: [String]) -> Finding? {
+    private static func extensionFinding(_ entry: LogEntry, evidence: [String], phpVersion: String?) -> Finding? {
         let source = entry.attribution.source
+        // Code for an older PHP: said as such, since updating it, not reporting a bug, is the fix.
+        let incompatible = PHPCompatibility.removal(in: entry.message).map { PHPCompatibility.verdict($0, phpVersion: phpVersion) }
         guard let name = source.name else {
             switch source.typeName {
             case "config":
@@ -73,17 +76,17 @@ enum LogEvidence {
         let slug = name.hasSuffix(".php") && source.typeName == "plugin" ? String(name.dropLast(4)) : name
         switch source.typeName {
         case "plugin":
-            return Finding(id: .pluginFatal, severity: .critical, summary: "Plugin \(slug) causes fatal errors", evidence: evidence,
+            return Finding(id: .pluginFatal, severity: .critical, summary: "Plugin \(slug) \(incompatible ?? "causes fatal errors")", evidence: evidence,
                            fix: "wprescue plugins disable \(slug)", subject: slug)
         case "mu-plugin":
             let file = slug.hasSuffix(".php") ? String(slug.dropLast(4)) : slug
-            return Finding(id: .mustUsePluginFatal, severity: .critical, summary: "Must-use plugin \(file) causes fatal errors",
+            return Finding(id: .mustUsePluginFatal, severity: .critical, summary: "Must-use plugin \(file) \(incompatible ?? "causes fatal errors")",
                            evidence: evidence, fix: "wprescue plugins disable --mu \(file)", subject: file)
         case "theme":
-            return Finding(id: .themeFatal, severity: .critical, summary: "Theme \(slug) causes fatal errors", evidence: evidence,
+            return Finding(id: .themeFatal, severity: .critical, summary: "Theme \(slug) \(incompatible ?? "causes fatal errors")", evidence: evidence,
                            fix: "wprescue themes disable \(slug)", subject: slug)
         case "drop-in":
-            return Finding(id: .dropinFatal, severity: .critical, summary: "Drop-in \(name) causes fatal errors", evidence: evidence,
+            return Finding(id: .dropinFatal, severity: .critical, summary: "Drop-in \(name) \(incompatible ?? "causes fatal errors")", evidence: evidence,
                            fix: "wprescue plugins disable --dropins \(name)", subject: name)
         default:
             return nil

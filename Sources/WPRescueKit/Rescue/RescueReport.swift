@@ -29,6 +29,8 @@ public struct RescueReport: Sendable, Codable {
     /// The finding that explained the outage (its id), when one did.
     public var cause: FindingID?
     public var causeSummary: String?
+    /// PHP's own words for the error behind the cause, quoted as PHP logged or the companion caught it.
+    public var phpError: String? = nil
     public var actions: [Action]
     public var timeline: [Event]
     public var nextSteps: [String]
@@ -42,7 +44,9 @@ public struct RescueReport: Sendable, Codable {
                      "- Pages probed: \(urls.joined(separator: ", "))",
                      "- Before: **\(before.rawValue)**: \(before.explanation)",
                      "- After: **\(after.rawValue)**: \(after.explanation)",
-                     "- Cause: \(causeSummary ?? "not identified")", "", "## Changes", ""]
+                     "- Cause: \(causeSummary ?? "not identified")"]
+        if let phpError { lines.append("- PHP error: `\(phpError.replacingOccurrences(of: "`", with: "'"))`") }
+        lines += ["", "## Changes", ""]
         if actions.isEmpty { lines.append("None.") }
         for action in actions {
             lines.append("- \(action.description) (operation `\(action.operation)`)\(action.kept ? "" : ": did not help, reverted")")

@@ -31,9 +31,13 @@ public final class Rescuer {
         /// Plans the repair of damaged core files (nil when core matches the release), when
         /// WordPress.org's checksums can be reached.
         public var planCoreRepair: ((String) throws -> RemedyPlan<RepairCore.Facts>?)?
+        /// Capture the PHP error with the companion must-use plugin before turning the debug log on.
+        public var capture = true
         /// The site's address as WordPress reads it, with the database to change it when reachable,
         /// for a redirect loop; nil skips that step.
         public var siteAddress: (() -> (settings: SiteAddressSettings, tablePrefix: String, database: WordPressDatabase?)?)?
+        /// Where each plugin is active (on a network: for the network or per site), to say which sites a culprit broke.
+        public var pluginActivation: (() -> PluginActivation?)?
 
         public init() {}
     }
@@ -53,6 +57,10 @@ public final class Rescuer {
     private var debugSnapshot: DebugSettings?
     /// The debug log, when it did not exist before this rescue turned logging on.
     private var debugLogCreatedByRescue: String?
+    /// PHP's error settings and version, once the companion has read them.
+    private var phpSettings: PHPErrorSettings?
+    /// Logs found along the way (PHP's own error_log), read with the others.
+    private var extraLogs: [String] = []
 
     /// The time now, for the timeline and the windows of recent errors.
     private let clock: () -> Date
@@ -105,19 +113,34 @@ public final class Rescuer {
         try quarantineSuspectFiles()
         if verdict.isHealthy { return [] }
 
-        // 2. What the logs already say.
-        try actOnEvidence(entries: SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
-        if verdict.isHealthy { return [] }
-
-        // 3. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
-        if try enableDebugLog() {
-            let offsets = logPaths(includingMissingDebugLog: true).map { ($0, (try? site.fileSystem.status($0)?.size) ?? 0) }
-            probe("with the debug log on, to record the error")
-            try actOnEvidence(entries: newEntries(since: offsets))
+        // 2. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its
+        // log: the error of this very request, with the PHP version it fails on.
+        let recent = SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock()))
+        // (Pointless when the logs say the web server cannot reach PHP at all.)
+        if options.capture, !LogEvidence.findings(from: recent).contains(where: { $0.id == .phpFPMDown }) {
+            try actOnEvidence(entries: captureErrors())
             if verdict.isHealthy { return [] }
         }
 
-        // 4. Still unexplained: bisect plugins, then must-use plugins and drop-ins.
+        // 3. What the logs already say (with PHP's own error_log, when the companion named a readable one).
+        try actOnEvidence(entries: extraLogs.isEmpty ? recent
+                              : SiteLogs.recentProblems(in: logPaths(), site: site, since: RecentWindow.fatalErrorsSince(clock())))
+        if verdict.isHealthy { return [] }
+
+        // 4. Nothing conclusive: turn the log on (never shown to visitors), reproduce, read again.
+        if try enableDebugLog() {
+            let offsets = logPaths(includingMissingDebugLog: true).map { ($0, (try? site.fileSystem.status($0)?.size) ?? 0) }
+            probe("with the debug log on, to record the error")
+            let entries = newEntries(since: offsets)
+            // Nothing new in the debug log itself (other logs may have had something to say).
+            let debugLog = SiteLogs.debugLogPath(of: site, config: try? SiteConfig.read(site))
+            let before = offsets.first { $0.0 == debugLog }?.1 ?? 0
+            if ((try? site.fileSystem.status(debugLog))?.map(\.size) ?? 0) <= before { explainSilentDebugLog() }
+            try actOnEvidence(entries: entries)
+            if verdict.isHealthy { return [] }
+        }
+
+        // 5. Still unexplained: bisect plugins, then must-use plugins and drop-ins.
         for kinds in [Set<Extension.Kind>([.plugin]), [.mustUse, .dropIn]] {
             try bisect(kinds: kinds)
             if verdict.isHealthy || verdict == .databaseError { break }
@@ -205,7 +228,7 @@ public final class Rescuer {
 
     /// Acts on the most recent finding the entries support, one at a time, while the site is broken.
     private func actOnEvidence(entries: [LogEntry]) throws {
-        for finding in LogEvidence.findings(from: entries) where !verdict.isHealthy {
+        for finding in LogEvidence.findings(from: entries, phpVersion: phpSettings?.majorMinor) where !verdict.isHealthy {
             switch finding.id {
             case .memoryExhausted:
                 try raiseMemory(finding)
@@ -266,7 +289,10 @@ public final class Rescuer {
             cause = Finding(id: kinds.contains(.plugin) ? .pluginFatal : .dropinFatal, severity: .critical,
                             summary: BisectPlugins.causeSummary(sets), subject: outcome.disabled.joined(separator: ", "))
             verdict = outcome.finalVerdict ?? verdict
-            actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))",
+            // On a network, which sites each culprit was loaded on.
+            let places = BisectPlugins.networkPlaces(of: sets.flatMap { $0 }, activation: options.pluginActivation?() ?? nil)
+            actions.append(.init(description: "Bisect found \(names); left disabled: \(outcome.disabled.joined(separator: ", "))"
+                                    + (places.map { ". On the network: \($0)" } ?? ""),
                                  operation: outcome.operation, verdictAfter: outcome.finalVerdict, kept: true))
             event(.probe, "after bisect: \(verdict.rawValue)")
         case .notBroken:
@@ -274,6 +300,41 @@ public final class Rescuer {
         case .notAPluginProblem, .inconclusive:
             BisectPlugins.explanation(of: outcome.result.conclusion, noun: noun).map(progress)
         }
+    }
+
+    // MARK: - Error capture
+
+    /// The fatal errors of wprescue's own requests, as the companion caught them; empty (and the
+    /// debug-log route next) when it cannot run or the worker dies before the request ends.
+    private func captureErrors() throws -> [LogEntry] {
+        guard try delegate?.confirm(ErrorCapture.description) ?? true else { return [] }
+        let outcome = try ErrorCapture(site: site, prober: prober, urls: options.urls, command: options.command).run()
+        phpSettings = outcome.settings ?? phpSettings
+        if let unavailable = outcome.unavailable {
+            event(.action, "error capture not possible: \(unavailable)")
+            progress("Could not capture the error: \(unavailable) Falling back to the logs and the debug log.")
+            return []
+        }
+        event(.action, "error captured by a temporary must-use plugin, already removed (operation \(outcome.operation ?? "-"))")
+        for error in outcome.errors { progress("PHP said: \(error.quoted)") }
+        if outcome.errors.isEmpty, let silent = outcome.silentPages { progress("Nothing to capture: \(silent).") }
+        // Where PHP really logs: read it too when this access can.
+        if let log = outcome.settings?.errorLog, log.hasPrefix("/"), (try? site.fileSystem.isFile(log)) == true,
+           !extraLogs.contains(log) {
+            extraLogs.append(log)
+        }
+        return outcome.entries(site: site, at: clock())
+    }
+
+    /// The debug log is on and nothing arrived: say where PHP's errors go instead.
+    private func explainSilentDebugLog() {
+        guard let settings = phpSettings else { return }
+        let config = try? SiteConfig.read(site)
+        let debugLog = SiteLogs.debugLogPath(of: site, config: config)
+        let readable = settings.errorLog.hasPrefix("/") && (try? site.fileSystem.read(settings.errorLog, limit: 1)) != nil
+        guard let finding = PHPErrorLogExplanation.finding(settings, debugLog: debugLog, debugLogOn: true, readable: readable) else { return }
+        event(.action, finding.summary)
+        progress(finding.summary + ".")
     }
 
     // MARK: - Debug log
@@ -325,7 +386,7 @@ public final class Rescuer {
     private func logPaths(includingMissingDebugLog: Bool = false) -> [String] {
         let config = try? SiteConfig.read(site)
         let debugLog = SiteLogs.debugLogPath(of: site, config: config)
-        let existing = SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs)
+        let existing = SiteLogs.readableLogs(of: site, config: config, serverLogs: options.serverLogs + extraLogs)
         return includingMissingDebugLog && !existing.contains(debugLog) ? existing + [debugLog] : existing
     }
 
@@ -397,7 +458,11 @@ public final class Rescuer {
         if let cause, next.isEmpty {
             switch cause.id {
             case .pluginFatal, .mustUsePluginFatal, .dropinFatal:
-                next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
+                if let removal = cause.evidence.first.flatMap(PHPCompatibility.removal(in:)) {
+                    next.append("Update \(cause.subject ?? "the plugin") to a version written for \(phpSettings.map { "PHP \($0.majorMinor)" } ?? "this PHP") (it uses \(removal.feature), removed in PHP \(removal.removedIn)), or replace it; keep it disabled until then.")
+                } else {
+                    next.append("Update or replace \(cause.subject ?? "the plugin"), or report the error to its author; keep it disabled until then.")
+                }
                 next.append(SwitchExtensions.activeListNote)
             case .themeFatal:
                 next.append("Update or fix theme \(cause.subject ?? ""); meanwhile WordPress uses its parent or default theme.")
@@ -421,7 +486,9 @@ public final class Rescuer {
         if !verdict.isHealthy && next.isEmpty {
             next.append("wprescue could not bring the site back. Ask the host to restart PHP-FPM and check the server's error log; restoring a backup is the last resort.")
         }
-        return RescueReport(before: before, after: verdict, cause: cause?.id, causeSummary: cause?.summary, actions: actions,
+        let fromPHP: Set<FindingID> = [.memoryExhausted, .pluginFatal, .mustUsePluginFatal, .themeFatal, .dropinFatal, .timeLimit, .configFatal, .coreFatal]
+        return RescueReport(before: before, after: verdict, cause: cause?.id, causeSummary: cause?.summary,
+                            phpError: cause.flatMap { fromPHP.contains($0.id) ? $0.evidence.first : nil }, actions: actions,
                             timeline: timeline, nextSteps: next)
     }
 

@@ -10,8 +10,9 @@ public enum SiteLogs {
         return SitePath.join(site.layout.contentDirectory, "debug.log")
     }
 
-    /// Server error logs worth a look when readable: the usual Debian/RHEL places and the
-    /// `logs` folder hosting panels put next to the site.
+    /// Server error logs worth a look when readable: the usual Debian/RHEL places, the
+    /// `logs` folder hosting panels put next to the site, and what the server's own
+    /// configuration and the common panels' layouts name (`ServerLogDiscovery`).
     public static func usualServerLogs(for site: Site) -> [String] {
         let home = SitePath.parent(site.layout.root)
         return [
@@ -19,7 +20,7 @@ public enum SiteLogs {
             "/var/log/php-fpm.log", "/var/log/php8.3-fpm.log", "/var/log/php8.2-fpm.log", "/var/log/php8.1-fpm.log",
             "/var/log/php7.4-fpm.log", SitePath.join(home, "logs/error.log"), SitePath.join(home, "logs/error_log"),
             SitePath.join(site.layout.root, "error_log"),
-        ]
+        ] + ServerLogDiscovery.candidates(root: site.layout.root, fileSystem: site.fileSystem)
     }
 
     /// The debug log, the server logs given, and (with `searchUsualPlaces`) the usual server

@@ -4,7 +4,8 @@ public enum DebugLogLocation {
     /// hosting account's home, say), so the log is not downloadable; nil means WordPress's
     /// default, wp-content/debug.log.
     public static func preferred(for site: Site) throws -> String? {
-        let root = site.layout.root
+        // Bedrock: the project folder above web/, never served.
+        let root = site.layout.documentRoot
         let above = SitePath.parent(root)
         guard above != "/", let rootStatus = try site.fileSystem.status(root),
               let aboveStatus = try site.fileSystem.status(above), aboveStatus.kind == .directory,

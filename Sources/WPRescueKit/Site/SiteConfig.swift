@@ -30,6 +30,7 @@ public enum SiteConfig {
     }
 
     public static func read(_ site: Site) throws -> WPConfigFile {
+        if let bedrock = site.layout.bedrock { return try BedrockSettings.read(site, layout: bedrock).effective }
         let path = site.layout.configFile
         let data = try site.fileSystem.readWhole(path, limit: 4 << 20)
         do {
@@ -43,6 +44,10 @@ public enum SiteConfig {
     /// result parses again, changes exactly those constants, and passes `php -l` where PHP is installed.
     public static func plan(_ site: Site, from original: WPConfigFile, to edited: WPConfigFile, changing names: [String],
                             command: String, summary: String) throws -> ChangePlan {
+        if let bedrock = site.layout.bedrock {
+            let writes = try BedrockSettings.read(site, layout: bedrock).writes(from: original, to: edited, changing: names)
+            return ChangePlan(command: command, summary: summary, changes: writes.map { .write(path: $0.path, contents: $0.contents) })
+        }
         let path = site.layout.configFile
         // A linked wp-config.php (a deploy's shared one) is edited where it lives; the link stays.
         let target = try site.layout.configWritePath()
@@ -62,6 +67,22 @@ public enum SiteConfig {
         return ChangePlan(command: command, summary: summary, changes: edited.data == original.data ? [] : [
             .write(path: target, contents: edited.data),
         ])
+    }
+}
+
+extension SiteConfig {
+    /// The settings' bytes as the readers of single values take them: wp-config.php, or for
+    /// Bedrock the constants in force (see `BedrockSettings.effective`).
+    public static func contents(_ site: Site) throws -> Data {
+        if site.layout.bedrock != nil { return try read(site).data }
+        return try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20)
+    }
+
+    /// The files an edit of the settings may write, for messages: wp-config.php (or the file it
+    /// links to), or Bedrock's .env, application.php and environment files.
+    public static func describeFiles(_ site: Site) -> String {
+        guard let bedrock = site.layout.bedrock else { return site.layout.configFile }
+        return "\(bedrock.applicationFile), \(bedrock.environmentsDirectory) and .env"
     }
 }
 

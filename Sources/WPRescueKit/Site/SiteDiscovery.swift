@@ -10,8 +10,17 @@ public struct SiteDiscovery {
     public func discover(at path: String) throws -> SiteLayout {
         let given = SitePath.normalize(path)
         // A deploy's `current` link is followed: the site is the release it points to.
-        guard let root = try? fileSystem.canonicalPath(given), try fileSystem.isDirectory(root) else {
+        guard var root = try? fileSystem.canonicalPath(given), try fileSystem.isDirectory(root) else {
             throw SiteError.notWordPress(path: given, location: fileSystem.locationDescription, suggestion: nil)
+        }
+        // Bedrock: --site is the project (web/wp is WordPress) or its web/ folder (wp/ is).
+        if try !fileSystem.isFile(SitePath.join(root, "wp-settings.php")) {
+            for (core, project) in [("web/wp", root), ("wp", SitePath.parent(root))]
+            where try fileSystem.isFile(SitePath.join(root, core + "/wp-settings.php"))
+                && fileSystem.isFile(SitePath.join(project, "config/application.php")) {
+                root = SitePath.join(root, core)
+                break
+            }
         }
         guard try fileSystem.isFile(SitePath.join(root, "wp-settings.php")) else {
             throw SiteError.notWordPress(path: given, location: fileSystem.locationDescription, suggestion: try nestedInstallation(in: root))
@@ -29,6 +38,14 @@ public struct SiteDiscovery {
         if let plugins = constants.pluginDirectory { layout.pluginDirectory = plugins }
         if let mustUse = constants.mustUsePluginDirectory { layout.mustUsePluginDirectory = mustUse }
         layout.customUploadsDirectory = constants.uploadsDirectory
+        if let bedrock = try bedrockProject(configFile: config.target ?? config.path) {
+            layout.bedrock = bedrock
+            let content = SitePath.join(bedrock.webRoot, try bedrockContentFolder(bedrock))
+            layout.contentDirectory = content
+            layout.pluginDirectory = SitePath.join(content, "plugins")
+            layout.mustUsePluginDirectory = SitePath.join(content, "mu-plugins")
+            layout.themeDirectory = SitePath.join(content, "themes")
+        }
         layout.contentDirectory = try followingOwnLink(layout.contentDirectory, root: root)
         layout.pluginDirectory = try followingOwnLink(layout.pluginDirectory, root: root)
         layout.mustUsePluginDirectory = try followingOwnLink(layout.mustUsePluginDirectory, root: root)
@@ -59,6 +76,24 @@ public struct SiteDiscovery {
         case .directory?, .other?, nil:
             return nil
         }
+    }
+
+    /// Bedrock's web/wp-config.php requires ../config/application.php, which sets everything.
+    private func bedrockProject(configFile: String) throws -> BedrockLayout? {
+        let web = SitePath.parent(configFile)
+        let project = SitePath.parent(web)
+        guard project != web, try fileSystem.isFile(SitePath.join(project, "config/application.php")),
+              let contents = try? fileSystem.readWhole(configFile, limit: 4 << 20),
+              String(decoding: contents, as: UTF8.self).contains("config/application.php") else { return nil }
+        return BedrockLayout(projectRoot: project, webRoot: web)
+    }
+
+    /// Bedrock's WP_CONTENT_DIR is web/ + CONTENT_DIR (`/app` unless application.php says otherwise).
+    private func bedrockContentFolder(_ bedrock: BedrockLayout) throws -> String {
+        guard let data = try? fileSystem.readWhole(bedrock.applicationFile, limit: 4 << 20),
+              let application = try? WPConfigFile(data: data, dialect: .bedrock),
+              let folder = application.value(of: "CONTENT_DIR")?.stringValue, !folder.isEmpty, !folder.contains("..") else { return "app" }
+        return String(folder.drop { $0 == "/" })
     }
 
     /// A content, plugins or themes folder that is (or lies behind) a link, such as a deploy sharing wp-content/plugins,

@@ -19,6 +19,8 @@ public struct SiteLayout: Equatable, Sendable, Codable {
     public var themeDirectory: String
     /// `ABSPATH/UPLOADS` when wp-config.php defines UPLOADS; nil: `contentDirectory/uploads`.
     public var customUploadsDirectory: String?
+    /// A Bedrock project: its settings are in config/ and .env, not in wp-config.php.
+    public var bedrock: BedrockLayout?
 
     public init(root: String, configFile: String, contentDirectory: String, pluginDirectory: String,
                 mustUsePluginDirectory: String, themeDirectory: String, configTarget: String? = nil,
@@ -41,6 +43,9 @@ public struct SiteLayout: Equatable, Sendable, Codable {
                           mustUsePluginDirectory: SitePath.join(content, "mu-plugins"),
                           themeDirectory: SitePath.join(content, "themes"))
     }
+
+    /// The folder the web server serves: ABSPATH, or Bedrock's web/ (where .htaccess goes).
+    public var documentRoot: String { bedrock?.webRoot ?? root }
 
     /// Where WordPress puts uploads (wp_upload_dir()'s basedir, without the per-site folders of a network).
     public var uploadsDirectory: String { customUploadsDirectory ?? SitePath.join(contentDirectory, "uploads") }

@@ -15,7 +15,7 @@ public enum SiteURLs {
     /// WP_HOME, else WP_SITEURL, from wp-config.php. (The database's `home` option comes
     /// with database access.)
     public static func home(of site: Site) throws -> String {
-        let contents = try site.fileSystem.readWhole(site.layout.configFile, limit: 4 << 20)
+        let contents = try SiteConfig.contents(site)
         let values = ConfigPathReader.literalStrings(in: contents, names: ["WP_HOME", "WP_SITEURL"])
         guard let home = values["WP_HOME"] ?? values["WP_SITEURL"] else { throw Failure.unknown(configFile: site.layout.configFile) }
         return home

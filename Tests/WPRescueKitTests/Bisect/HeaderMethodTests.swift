@@ -64,7 +64,7 @@ struct HeaderMethodTests {
         let json = Data(#"{"enabled":true,"validateTimestamps":true,"revalidateFrequency":2}"#.utf8)
         let settings = try JSONDecoder().decode(HeaderBisectOracle.OpcacheSettings.self, from: json)
         #expect(settings.staleFor == 2)
-        let source = HeaderBisectOracle.source(secret: "s3cret", files: ["a/a.php", "b.php"], themeIndex: nil, fallbackTheme: nil)
+        let source = CompanionPlugin.source(secret: "s3cret", files: ["a/a.php", "b.php"], themeIndex: nil, fallbackTheme: nil)
         for key in ["'enabled'", "'validateTimestamps'", "'revalidateFrequency'", "hash_equals", "'a/a.php', 'b.php'"] {
             #expect(source.contains(key), "\(key)")
         }

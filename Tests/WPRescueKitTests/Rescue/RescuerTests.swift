@@ -162,7 +162,8 @@ struct RescuerTests {
         #expect(run.report.cause == .memoryExhausted)
         #expect(run.report.nextSteps == [RaiseMemory.nextStep])
         #expect(try fixture.read("wp-config.php").contains("define( 'WP_MEMORY_LIMIT', '256M' );"))
-        #expect(try site.journal.history().map(\.summary) == ["Memory limit 256M"])
+        // This fetcher knows no companion: the capture tried first was rolled back.
+        #expect(try site.journal.history().map(\.summary) == [ErrorCapture.summary, "Memory limit 256M"])
     }
 
     @Test func `disables the plugin a recent fatal error names`() throws {
@@ -190,6 +191,7 @@ struct RescuerTests {
         let run = try rescue(serverLogs: [log], answer: { !$0.hasPrefix("Bisect") && !$0.hasPrefix("Turn on") }) { FixturePages.badGateway }
         #expect(run.report.cause == .phpFPMDown)
         #expect(run.delegate.lines.contains { $0.contains("cannot reach PHP-FPM") })
+        #expect(!run.delegate.asked.contains(ErrorCapture.description), "no companion for a PHP that does not run")
         #expect(try site.journal.history().isEmpty)
     }
 
@@ -206,13 +208,55 @@ struct RescuerTests {
         #expect(fixture.exists("wp-content/plugins/akismet/akismet.php"), "put back")
         #expect(run.delegate.lines.contains("That did not help (still critical-error); put it back."))
         #expect(run.report.timeline.contains { $0.kind == .action && $0.text.hasPrefix("reverted (critical-error as before)") })
-        let history = try site.journal.history()
+        let history = try site.journal.history().filter { $0.summary != ErrorCapture.summary }
         #expect(history.first?.summary == "Disable 1 plugin: akismet")
         #expect(history.first?.status == .undone)
         // It went on to bisect, which found hello.
         #expect(run.report.after == .healthy)
         #expect(run.report.causeSummary == "hello breaks the site")
         #expect(pluginDisabled("hello.php"))
+    }
+
+    // MARK: 4. the error captured by the companion
+
+    /// Answers signed requests as the companion would while its file is on the fixture's disk:
+    /// the info request with PHP's settings, a page request with `page` and `captured` after it.
+    func companion(_ request: PageRequest, captured: CapturedError?, page: PageResponse) -> PageResponse {
+        guard let signed = request.headers[CompanionPlugin.headerName],
+              (try? FileManager.default.contentsOfDirectory(atPath: fixture.path("wp-content/mu-plugins")))?
+                .contains(where: { $0.hasPrefix(CompanionPlugin.filePrefix) }) == true else { return page }
+        let parts = signed.split(separator: ".")
+        var response = page
+        response.headers["x-wprescue-bisect-seen"] = String(parts[1])
+        if parts[2] == "info" {
+            response.body = Data(#"{"enabled":false,"validateTimestamps":true,"revalidateFrequency":0,"php":{"version":"8.2.36","errorLog":"/var/log/php/site.log","logErrors":"1","displayErrors":"0","memoryLimit":"128M","errorLogLocked":true}}"#.utf8)
+        } else if let captured, let json = try? JSONEncoder().encode(captured) {
+            response.body += Data("<!--wprescue-capture:\(json.base64EncodedString())-->".utf8)
+        }
+        return response
+    }
+
+    @Test func `a plugin that only needs memory gets memory from the captured error, without the debug log`() throws {
+        let memory = CapturedError(type: 1, message: "Allowed memory size of 134217728 bytes exhausted (tried to allocate 167776256 bytes)",
+                                   file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 20, php: nil)
+        var options = Rescuer.Options()
+        options.urls = ["https://example.org/"]
+        options.settle = 0
+        let delegate = RecordingRescueDelegate(answer: { _ in true })
+        let fetcher = RequestFetcher { request in
+            let raised = (try? fixture.read("wp-config.php"))?.contains("WP_MEMORY_LIMIT") == true
+            return companion(request, captured: raised ? nil : memory, page: raised ? FixturePages.ok : FixturePages.criticalError)
+        }
+        let report = try Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: delegate,
+                                 clock: { [now] in now }, sleep: { _ in }).run()
+        #expect(report.after == .healthy)
+        #expect(report.cause == .memoryExhausted)
+        #expect(report.phpError?.hasPrefix("Allowed memory size of 134217728 bytes exhausted") == true)
+        #expect(!delegate.asked.contains(TurnOnDebugLog.description))
+        #expect(!pluginDisabled("akismet"), "the plugin that needs memory stays")
+        #expect(!fixture.exists("wp-content/mu-plugins"))
+        let history = try site.journal.history().map(\.summary)
+        #expect(history == [ErrorCapture.summary, "Memory limit 256M"], "\(history)")
     }
 
     // MARK: 5. the debug log, turned on to reproduce
@@ -229,13 +273,16 @@ struct RescuerTests {
             }
             return FixturePages.criticalError
         }
-        #expect(run.delegate.asked.first == TurnOnDebugLog.description)
+        // The capture came first; this fetcher knows no companion, so it fell back to the debug log.
+        #expect(run.delegate.asked.prefix(2) == [ErrorCapture.description, TurnOnDebugLog.description])
+        #expect(run.delegate.lines.contains { $0.hasPrefix("Could not capture the error: The temporary must-use plugin did not answer") })
+        #expect(!fixture.exists("wp-content/mu-plugins"), "the companion and its folder are gone")
         #expect(run.report.after == .healthy)
         #expect(run.report.cause == .pluginFatal)
         #expect(pluginDisabled("akismet"))
         #expect(try fixture.read("wp-config.php") == configBefore, "the debug settings are back as they were")
         #expect(!fixture.exists("wp-content/debug.log"), "the log the rescue created left the web root")
-        #expect(try site.journal.history().map(\.summary) == ["Debug log on (for the rescue)", "Disable 1 plugin: akismet",
+        #expect(try site.journal.history().map(\.summary).filter { $0 != ErrorCapture.summary } == ["Debug log on (for the rescue)", "Disable 1 plugin: akismet",
                                                               "Debug log back as before the rescue",
                                                               "Move the debug log written during the rescue out of the site"])
     }
@@ -316,4 +363,10 @@ struct RescuerTests {
                 "\(report.nextSteps)")
         #expect(!report.nextSteps.contains { $0.contains("restart PHP-FPM") })
     }
+}
+
+/// A fake fetcher that sees the whole request (headers included).
+struct RequestFetcher: PageFetcher {
+    let rule: (PageRequest) -> PageResponse
+    func fetch(_ request: PageRequest) -> PageResponse { rule(request) }
 }

@@ -1,0 +1,8 @@
+<?php
+
+namespace Env;
+
+function env(string $name)
+{
+    return Env::get($name);
+}

@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // SHA-256 and HMAC (host key fingerprints, signed bisect looks) from a maintained library.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // Reading WordPress's release archives (.zip, inflated by the system's zlib).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries, each behind a small Swift wrapper target.
@@ -40,6 +42,7 @@ let package = Package(
                 "CSystemShims",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
 

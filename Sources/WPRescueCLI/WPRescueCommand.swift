@@ -19,6 +19,7 @@ public struct WPRescueCommand: ParsableCommand {
             ProbeCommand.self,
             BisectCommand.self,
             PluginsCommand.self,
+            CoreCommand.self,
             ThemesCommand.self,
             ConfigCommand.self,
             DebugCommand.self,

@@ -377,3 +377,13 @@ public final class SFTPFileSystem: SiteFileSystem {
                           owner: ids ? UInt32(attributes.uid) : nil, group: ids ? UInt32(attributes.gid) : nil)
     }
 }
+
+extension SFTPFileSystem: ParallelReadableFileSystem {
+    /// A second login to the same server (`SSHSession.openSibling`), with its own SFTP channel:
+    /// a libssh2 session is never shared between threads, so parallel reads need one each.
+    public func openReader() throws -> SiteFileSystem {
+        SFTPFileSystem(channel: try SFTPChannel(session: try session.openSibling()))
+    }
+
+    public var networkBytesReceived: UInt64? { session.bytesReceived }
+}

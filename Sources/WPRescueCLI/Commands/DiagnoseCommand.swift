@@ -29,6 +29,8 @@ struct DiagnoseCommand: SiteCommand {
     @Flag(name: .long, help: "Skip the database checks.")
     var noDatabase = false
 
+    @Flag(name: .long, help: "Skip comparing core and plugin files with WordPress.org's checksums (which reads every one of them).")
+    var noChecksums = false
     @Flag(name: .long, help: "Read the logs only: do not capture the PHP error with a temporary must-use plugin when the site is broken.")
     var noCapture = false
 
@@ -43,6 +45,7 @@ struct DiagnoseCommand: SiteCommand {
         options.urls = urls
         options.serverLogs = serverLog
         options.since = LogCommand.date(since) ?? options.since
+        if !noChecksums { options.coreCheck = { CoreCommand.findings(site) } }
         options.capture = !noCapture && !global.dryRun
         options.command = CommandContext.commandLine
         let diagnosis = Diagnostician(site: site, prober: urls.isEmpty ? nil : probe.prober(), options: options,

@@ -9,7 +9,7 @@ struct PluginsCommand: ParsableCommand {
         Disabling moves a plugin into wp-content/wprescue-quarantine/, which WordPress never loads; \
         enabling moves it back. Nothing is ever deleted.
         """,
-        subcommands: [List.self, Disable.self, Enable.self]
+        subcommands: [List.self, Disable.self, Enable.self, Verify.self]
     )
 
     /// Which kinds a disable/enable may touch.
@@ -79,6 +79,50 @@ struct PluginsCommand: ParsableCommand {
         @OptionGroup var kinds: KindOptions
 
         func execute(_ context: CommandContext) throws { try PluginsCommand.switchPlugins(.enable, selection, kinds, context) }
+    }
+
+    struct Verify: SiteCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare plugins with WordPress.org's checksums of their version: modified, missing and added files.",
+            discussion: """
+            Checksums come from $WPRESCUE_WPORG_DOWNLOADS/plugin-checksums/SLUG/VERSION.json (default \
+            https://downloads.wordpress.org). A plugin WordPress.org does not know is said to be so. \
+            Exit status 2 when a plugin differs.
+            """)
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Plugin slugs (default: every plugin, enabled or disabled).")
+        var slugs: [String] = []
+
+        @Flag(name: .long, help: "Also report changed, missing or added readme files.")
+        var strict = false
+
+        func execute(_ context: CommandContext) throws {
+            let site = try context.site()
+            let available = try site.catalog.extensions(of: .plugin)
+            let chosen = slugs.isEmpty ? available : try ExtensionSwitch.select(slugs, from: available, kindName: "plugin")
+            let wordPressOrg = try CoreCommand.wordPressOrg()
+            var results: [PluginIntegrity.Result] = []
+            for plugin in chosen.sorted(by: { $0.slug < $1.slug }) {
+                let result = try PluginIntegrity.verify(plugin, fileSystem: site.fileSystem, wordPressOrg: wordPressOrg, strict: strict)
+                results.append(result)
+                let version = result.version.map { " \($0)" } ?? ""
+                switch result.status {
+                case .verified:
+                    context.console.line("\(plugin.slug)\(version): matches WordPress.org (\(result.verification?.filesChecked ?? 0) files)")
+                case .modified:
+                    context.console.line("\(plugin.slug)\(version): differs from WordPress.org")
+                    if let report = result.verification { CoreCommand.show(report, console: context.console, indent: "  ") }
+                case .notOnWordPressOrg, .notVerifiable:
+                    context.console.line("\(plugin.slug)\(version): not verified: \(result.detail ?? "")")
+                }
+            }
+            if results.contains(where: { $0.status == .modified }) {
+                context.console.line("Reinstall a modified plugin from wordpress.org (same version), or restore it from a backup.")
+            }
+            try context.console.emit(json: ["plugins": results])
+            if results.contains(where: { $0.status == .modified }) { throw ExitCode(2) }
+        }
     }
 
     /// `disable` and `enable`: the same selection, opposite directions.

@@ -56,6 +56,7 @@ struct RescueCommand: SiteCommand {
         options.policy = timing.policy
         options.command = CommandContext.commandLine
         options.databaseCheck = { SiteDatabase.findings(context, site: site, expectedURL: urls.first) }
+        options.planCoreRepair = { command in try CoreCommand.planRepair(site, command: command) }
         options.siteAddress = {
             let opened = SiteDatabase.open(context, site: site)
             let prefix = opened?.credentials.tablePrefix ?? "wp_"

@@ -348,3 +348,9 @@ private final class FolderHandle {
         return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension LocalFileSystem: ParallelReadableFileSystem {
+    /// The local disk needs no connection: another instance reads just as well on another thread.
+    public func openReader() throws -> SiteFileSystem { LocalFileSystem() }
+    public var networkBytesReceived: UInt64? { nil }
+}

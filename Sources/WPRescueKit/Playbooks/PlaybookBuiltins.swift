@@ -137,6 +137,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
     case disableDropin = "disable-dropin"
     case loginLink = "login-link"
     case unlockLogins = "unlock-logins"
+    case repairCore = "repair-core"
     case captureError = "capture-error"
     case urlSet = "url-set"
     case recoveryLink = "recovery-link"
@@ -155,6 +156,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .disableDropin: return "move a drop-in into the quarantine folder (like `plugins disable --dropins`)"
         case .loginLink: return "print a one-time link that logs the administrator in (like `login`)"
         case .unlockLogins: return "clear the lockouts of login-limiting plugins (like `users unlock`)"
+        case .repairCore: return "restore damaged or missing WordPress core files from the release (like `core repair`)"
         case .captureError: return "capture the PHP error of wprescue's own request with a temporary must-use plugin, removed at once (as rescue does)"
         case .urlSet: return "set the site's address where WordPress reads it (like `url set`)"
         case .recoveryLink: return "print core's recovery mode link, wp-admin with the failing plugin paused (like `recovery-link`)"
@@ -187,7 +189,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
             return [PlaybookParameterSpec("url", .text, required: true, "the address, e.g. https://example.com (or {{step.fix-url}})"),
                     PlaybookParameterSpec("only", .text, "home or siteurl (default both)"),
                     PlaybookParameterSpec("in", .text, "config or database (default: where WordPress reads it now)")]
-        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .captureError:
+        case .debugOff, .removeMaintenance, .unlockLogins, .recoveryLink, .captureError, .repairCore:
             return []
         }
     }
@@ -197,7 +199,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         switch self {
         case .bisectPlugins: return ["culprits-found", "not-broken", "not-a-plugin-problem", "inconclusive", "skipped"]
         case .disablePlugins, .enablePlugins, .disableTheme, .debugOn, .debugOff, .memory, .htaccessRegenerate,
-             .removeMaintenance, .disableDropin, .unlockLogins, .urlSet:
+             .removeMaintenance, .disableDropin, .unlockLogins, .urlSet, .repairCore:
             return ["done", "unchanged", "skipped"]
         case .loginLink, .recoveryLink: return ["done", "skipped"]
         case .captureError:
@@ -213,6 +215,7 @@ public enum PlaybookAction: String, Sendable, CaseIterable {
         case .memory: return ["value", "operation"]
         case .disablePlugins, .enablePlugins, .disableTheme, .disableDropin: return ["changed", "operation"]
         case .debugOff, .htaccessRegenerate, .removeMaintenance: return ["operation"]
+        case .repairCore: return ["restored", "operation"]
         // Never the link itself: a placeholder would print the secret a second time.
         case .loginLink: return ["user", "expires", "operation"]
         case .unlockLogins: return ["cleared", "operation"]

@@ -170,4 +170,13 @@ extension SitePlaybookTools {
         }
         return try actionResult(remedy.changes)
     }
+
+    func repairCore() throws -> PlaybookStepResult {
+        let wordPressOrg = try WordPressOrg(fetcher: prober.fetcher)
+        guard let remedy = try RepairCore.verifyAndPlan(site, wordPressOrg: wordPressOrg, command: options.command).plan, !remedy.isEmpty else {
+            return PlaybookStepResult(outcome: "unchanged", evidence: ["WordPress core matches the release."], values: ["restored": "", "operation": ""])
+        }
+        let restored = (remedy.facts.restored + remedy.facts.created).joined(separator: ", ")
+        return try actionResult(remedy.changes, extra: remedy.notes, values: ["restored": restored])
+    }
 }

@@ -90,6 +90,7 @@ public final class SitePlaybookTools {
         case .disableDropin: return try disableDropin(parameters)
         case .loginLink: return try loginLink(parameters)
         case .unlockLogins: return try unlockLogins()
+        case .repairCore: return try repairCore()
         case .captureError: return try captureError()
         case .urlSet: return try urlSet(parameters)
         case .recoveryLink: return try recoveryLink()

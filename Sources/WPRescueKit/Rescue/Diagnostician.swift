@@ -14,6 +14,8 @@ public struct Diagnostician {
         /// How far back log entries count as recent.
         public var since = RecentWindow.fatalErrorsSince(Date())
         public var serverTimeZone = TimeZone.current
+        /// Core files against WordPress.org's checksums, when the caller can reach them.
+        public var coreCheck: (() -> [Finding])?
         /// When the site is broken, capture the PHP error of wprescue's own requests with the
         /// companion must-use plugin (written and removed in one journaled operation).
         public var capture = true
@@ -67,6 +69,8 @@ public struct Diagnostician {
             + (capture?.entries(site: site, at: options.now.addingTimeInterval(1)) ?? [])
         findings += LogEvidence.findings(from: entries, phpVersion: capture?.settings?.majorMinor)
         findings += fileFindings(verdict: report?.verdict, errorsSeen: findings, network: config.flatMap(NetworkSettings.declared(in:)))
+        findings += IntegrityFindings.findings(from: IntegrityFindings.scan(site))
+        if let coreCheck = options.coreCheck { findings += coreCheck() }
         if let databaseCheck { findings += databaseCheck() }
         let ordered = findings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
         return Diagnosis(verdict: report?.verdict, pages: report?.pages ?? [], findings: ordered, logsRead: logs, capture: capture)

@@ -70,6 +70,14 @@ public enum FindingID: String, Sendable, Codable, CaseIterable {
     case phpErrorLog = "php-error-log"
     case recentlyChanged = "recently-changed"
     case disabledByWPRescue = "disabled-by-wprescue"
+    // Files changed by a failed update or an intruder.
+    case coreDamaged = "core-damaged"
+    case coreUnexpected = "core-unexpected"
+    case coreUnverified = "core-unverified"
+    case upgradeStuck = "upgrade-stuck"
+    case uploadsPHP = "uploads-php"
+    case injectedCode = "injected-code"
+    case pluginModified = "plugin-modified"
     // The database.
     case databaseConnection = "database-connection"
     case databaseTables = "database-tables"

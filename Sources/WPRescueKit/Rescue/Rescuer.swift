@@ -28,6 +28,9 @@ public final class Rescuer {
         public var command = "rescue"
         /// Database findings, when database access is available (never changes the database).
         public var databaseCheck: (() -> [Finding])?
+        /// Plans the repair of damaged core files (nil when core matches the release), when
+        /// WordPress.org's checksums can be reached.
+        public var planCoreRepair: ((String) throws -> RemedyPlan<RepairCore.Facts>?)?
         /// Capture the PHP error with the companion must-use plugin before turning the debug log on.
         public var capture = true
         /// The site's address as WordPress reads it, with the database to change it when reachable,
@@ -104,6 +107,11 @@ public final class Rescuer {
             cause = Finding(id: .siteUnreachable, severity: .critical, summary: verdict.explanation)
             return ["This is the web server, DNS or network, not WordPress: check that the server is up and the domain points to it, or ask the host."]
         }
+        // Damaged core breaks every request and no bisect can fix it: restored before anything is switched off.
+        try repairCore()
+        if verdict.isHealthy { return [] }
+        try quarantineSuspectFiles()
+        if verdict.isHealthy { return [] }
 
         // 2. Ask the site's PHP itself, on wprescue's own signed requests, whatever the host does with its
         // log: the error of this very request, with the PHP version it fails on.
@@ -163,6 +171,40 @@ public final class Rescuer {
         let lines = problems.map { "\($0.line)" }.joined(separator: ", ")
         try change("Rewrite WordPress's block in .htaccess and turn off line \(lines) (\(first.problem)), keeping the rest", finding: finding,
                    plan: remedy.changes)
+    }
+
+    private func repairCore() throws {
+        guard let planCoreRepair = options.planCoreRepair else { return }
+        let planned: RemedyPlan<RepairCore.Facts>?
+        do {
+            planned = try planCoreRepair(options.command)
+        } catch {
+            progress("Could not check WordPress core against its release: \(error.localizedDescription)")
+            return
+        }
+        guard let remedy = planned, !remedy.isEmpty else { return }
+        let files = remedy.facts.restored + remedy.facts.created
+        let finding = Finding(id: .coreDamaged, severity: .critical,
+                              summary: "\(files.count) WordPress \(remedy.facts.release.version) core file\(files.count == 1 ? " was" : "s were") damaged or missing",
+                              evidence: files.prefix(10).map { $0 }, fix: "wprescue core repair")
+        // Official files in place of damaged ones cannot make things worse: kept even when another fault still breaks the site.
+        try change("Restore \(files.count) damaged WordPress \(remedy.facts.release.version) core file\(files.count == 1 ? "" : "s") from the release: \(files.prefix(5).joined(separator: ", "))\(files.count > 5 ? ", ..." : "")",
+                   finding: finding, plan: remedy.changes, keepEvenIfUnchanged: true)
+        if !remedy.facts.unexpected.isEmpty { progress("Files WordPress does not ship, left in place: \(remedy.facts.unexpected.prefix(10).joined(separator: ", ")) (`wprescue core repair --quarantine-unexpected` moves them away).") }
+    }
+
+    /// PHP under uploads and injected code in files PHP loads on every request: moved to the
+    /// quarantine (never deleted) once confirmed, and kept there whatever the probe says.
+    private func quarantineSuspectFiles() throws {
+        let scan = IntegrityFindings.scan(site)
+        let suspects = scan.uploadsPHP.map(\.path) + scan.injected.map(\.path).filter { !CoreIntegrity.isCoreLocation($0) && !["index.php", "xmlrpc.php", "wp-config.php"].contains($0) }
+        guard !suspects.isEmpty else { return }
+        let plan = try QuarantineFiles.plan(site: site, paths: suspects.map { SitePath.join(site.layout.root, $0) }, command: options.command,
+                                            summary: "Quarantine \(suspects.count) suspect PHP file\(suspects.count == 1 ? "" : "s")")
+        let finding = IntegrityFindings.findings(from: scan).first { $0.severity == .critical }
+            ?? Finding(id: .uploadsPHP, severity: .warning, summary: "PHP files where WordPress keeps none")
+        try change("Move \(suspects.count) suspect PHP file\(suspects.count == 1 ? "" : "s") to the quarantine (never deleted): \(suspects.prefix(5).joined(separator: ", "))",
+                   finding: finding, plan: plan, keepEvenIfUnchanged: true)
     }
 
     /// A redirect loop between WordPress's address and the one the server insists on: the
@@ -362,7 +404,7 @@ public final class Rescuer {
     // MARK: - Changes and probes
 
     /// Confirms, applies (one journaled operation), probes; reverts when the verdict did not change.
-    private func change(_ fullDescription: String, finding: Finding, plan: ChangePlan) throws {
+    private func change(_ fullDescription: String, finding: Finding, plan: ChangePlan, keepEvenIfUnchanged: Bool = false) throws {
         // Paths inside the site read better relative to it.
         let description = fullDescription.replacingOccurrences(of: site.layout.root + "/", with: "")
         guard !plan.isEmpty, try delegate?.confirm(description) ?? true else { return }
@@ -372,9 +414,9 @@ public final class Rescuer {
         let after = probe("after the change")
         // Kept when the site is back, or when it got further (PHP now runs and shows its own error
         // where the server failed before); a merely different failure (500 → 404) is reverted.
-        if after.isHealthy || after.isProgress(from: before) {
+        if after.isHealthy || after.isProgress(from: before) || keepEvenIfUnchanged {
             actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
-            if after.isHealthy || cause == nil { cause = finding }
+            if after.isHealthy || (cause == nil && !keepEvenIfUnchanged) { cause = finding }
             return
         }
         try site.journal.undo(operation: operation)
@@ -430,6 +472,8 @@ public final class Rescuer {
                 next.append(EndMaintenance.nextStep)
             case .htaccessInvalid:
                 next.append(RegenerateHtaccess.nextStep)
+            case .coreDamaged:
+                next.append(RepairCore.nextStep)
             case .redirectLoop:
                 next.append(SetSiteAddress.nextStep)
             default:

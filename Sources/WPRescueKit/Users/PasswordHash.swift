@@ -111,20 +111,18 @@ public enum PortableHash {
     }
 }
 
-/// The WordPress version of a site, from `wp-includes/version.php` (read, never executed).
+/// The WordPress version of a site, from `wp-includes/version.php` (lexed, never executed: `CoreRelease`).
 public enum WordPressVersion {
     public static func read(from site: Site) throws -> String? {
-        let path = SitePath.join(site.layout.root, "wp-includes/version.php")
-        guard try site.fileSystem.isFile(path) else { return nil }
-        let text = String(decoding: try site.fileSystem.readWhole(path, limit: 1 << 20), as: UTF8.self)
-        return parse(text)
+        do {
+            return try CoreRelease.read(from: site).version
+        } catch is CoreRelease.ReadError {
+            return nil
+        }
     }
 
     /// The value of `$wp_version = '6.1.9';`.
     public static func parse(_ source: String) -> String? {
-        guard let range = source.range(of: #"\$wp_version\s*=\s*['"]([0-9][0-9A-Za-z.\-]*)['"]"#, options: .regularExpression) else { return nil }
-        let match = source[range]
-        guard let quote = match.firstIndex(where: { $0 == "'" || $0 == "\"" }) else { return nil }
-        return String(match[match.index(after: quote)...].dropLast())
+        CoreRelease.parse(Data(source.utf8))?.version
     }
 }

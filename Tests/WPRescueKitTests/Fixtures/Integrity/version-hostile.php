@@ -1,0 +1,2 @@
+<?php
+$wp_version = '6.1/../../../etc/passwd';

@@ -90,6 +90,9 @@ struct BedrockOnTestbedTests {
         #expect(rescue.succeeded, "\(rescue.standardOutput)\n\(rescue.standardError)")
         #expect(rescue.standardOutput.contains("After: healthy"), "\(rescue.standardOutput)")
         #expect(FileManager.default.fileExists(atPath: project + "/web/app/wprescue-quarantine/plugins/bedrock-fatal/bedrock-fatal.php"))
+        // Behind bedrock-fatal, memory-hog only needed memory: it gets memory and stays.
+        #expect(FileManager.default.fileExists(atPath: project + "/web/app/plugins/memory-hog/memory-hog.php"), "\(rescue.standardOutput)")
+        #expect(rescue.standardOutput.contains("Raise WP_MEMORY_LIMIT"), "\(rescue.standardOutput)")
         #expect(FileManager.default.fileExists(atPath: project + "/web/app/mu-plugins/bedrock-autoloader.php"))
         #expect(try run(backend, ["probe"] + probeArguments).succeeded)
 

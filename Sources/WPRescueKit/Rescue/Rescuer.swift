@@ -326,6 +326,18 @@ public final class Rescuer {
         return outcome.entries(site: site, at: clock())
     }
 
+    /// After a change that left the site broken: PHP's errors of a fresh capture, when the one
+    /// `finding` answered is gone and another shows; nil when capture is off, cannot run, or
+    /// PHP still fails the same way (the change did nothing and is reverted).
+    private func errorsAfterPartialFix(answering finding: Finding) throws -> [LogEntry]? {
+        let answerable: Set<FindingID> = [.memoryExhausted, .pluginFatal, .mustUsePluginFatal, .dropinFatal, .themeFatal]
+        guard options.capture, answerable.contains(finding.id) else { return nil }
+        let entries = try captureErrors()
+        let findings = LogEvidence.findings(from: entries, phpVersion: phpSettings?.majorMinor).filter { answerable.contains($0.id) }
+        guard !findings.isEmpty, !findings.contains(where: { $0.id == finding.id && $0.subject == finding.subject }) else { return nil }
+        return entries
+    }
+
     /// The debug log is on and nothing arrived: say where PHP's errors go instead.
     private func explainSilentDebugLog() {
         guard let settings = phpSettings else { return }
@@ -417,6 +429,17 @@ public final class Rescuer {
         if after.isHealthy || after.isProgress(from: before) || keepEvenIfUnchanged {
             actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
             if after.isHealthy || (cause == nil && !keepEvenIfUnchanged) { cause = finding }
+            return
+        }
+        // Still failing the same way, but maybe further on: a second fault behind the first (a plugin
+        // that needed memory, then another plugin's fatal). When PHP's error is now another one,
+        // this change did its part: kept, and the new error is acted on next.
+        if let next = try errorsAfterPartialFix(answering: finding) {
+            actions.append(.init(description: description, operation: operation, verdictAfter: after, kept: true))
+            if cause == nil { cause = finding }
+            event(.action, "kept: \(description): PHP now fails further on")
+            progress("PHP no longer fails there, but now fails further on (still \(after.rawValue)): the change is kept, and the next error is next.")
+            try actOnEvidence(entries: next)
             return
         }
         try site.journal.undo(operation: operation)

@@ -259,6 +259,32 @@ struct RescuerTests {
         #expect(history == [ErrorCapture.summary, "Memory limit 256M"], "\(history)")
     }
 
+    @Test func `memory raised for one plugin is kept when PHP then fails on another plugin, which alone is disabled`() throws {
+        let memory = CapturedError(type: 1, message: "Allowed memory size of 134217728 bytes exhausted (tried to allocate 167776256 bytes)",
+                                   file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 20, php: nil)
+        let fatal = CapturedError(type: 1, message: "Uncaught Error: Call to undefined function hello_missing()",
+                                  file: fixture.root + "/wp-content/plugins/hello.php", line: 3, php: nil)
+        var options = Rescuer.Options()
+        options.urls = ["https://example.org/"]
+        options.settle = 0
+        let delegate = RecordingRescueDelegate(answer: { _ in true })
+        // Two faults: akismet needs memory, and behind it hello is fatal whatever the memory.
+        let fetcher = RequestFetcher { request in
+            let raised = (try? fixture.read("wp-config.php"))?.contains("WP_MEMORY_LIMIT") == true
+            if !raised { return companion(request, captured: memory, page: FixturePages.criticalError) }
+            if !pluginDisabled("hello.php") { return companion(request, captured: fatal, page: FixturePages.criticalError) }
+            return FixturePages.ok
+        }
+        let report = try Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: delegate,
+                                 clock: { [now] in now }, sleep: { _ in }).run()
+        #expect(report.after == .healthy)
+        #expect(try fixture.read("wp-config.php").contains("WP_MEMORY_LIMIT"), "the memory raise is kept")
+        #expect(!pluginDisabled("akismet"), "the plugin that only needed memory stays")
+        #expect(pluginDisabled("hello.php"))
+        #expect(report.actions.filter(\.kept).count == 2, "\(report.actions)")
+        #expect(!fixture.exists("wp-content/mu-plugins"))
+    }
+
     // MARK: 5. the debug log, turned on to reproduce
 
     @Test func `turns the debug log on, reproduces, acts on the new entry, and puts the settings back`() throws {

@@ -23,6 +23,12 @@ struct RescuerTests {
 
     func rescue(serverLogs: [String] = [], databaseCheck: (() -> [Finding])? = nil, answer: @escaping (String) -> Bool = { _ in true },
                 page: @escaping () -> PageResponse) throws -> Run {
+        try rescue(serverLogs: serverLogs, databaseCheck: databaseCheck, answer: answer) { _ in page() }
+    }
+
+    /// The same, for a site whose answer depends on the request (the companion's signed ones).
+    func rescue(serverLogs: [String] = [], databaseCheck: (() -> [Finding])? = nil, answer: @escaping (String) -> Bool = { _ in true },
+                request: @escaping (PageRequest) -> PageResponse) throws -> Run {
         var options = Rescuer.Options()
         options.urls = ["https://example.org/"]
         options.serverLogs = serverLogs
@@ -30,7 +36,7 @@ struct RescuerTests {
         options.databaseCheck = databaseCheck
         let delegate = RecordingRescueDelegate(answer: answer)
         var sleeps: [TimeInterval] = []
-        let fetcher = RuleFetcher { _ in page() }
+        let fetcher = RequestFetcher(rule: request)
         let rescuer = Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: delegate,
                               clock: { [now] in now }, sleep: { sleeps.append($0) })
         let report = try rescuer.run()
@@ -236,19 +242,21 @@ struct RescuerTests {
         return response
     }
 
+    /// akismet running out of PHP's 128M, as the companion hands it back.
+    var akismetOutOfMemory: CapturedError {
+        CapturedError(type: 1, message: "Allowed memory size of 134217728 bytes exhausted (tried to allocate 167776256 bytes)",
+                      file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 20, php: nil)
+    }
+
+    var memoryRaised: Bool { (try? fixture.read("wp-config.php"))?.contains("WP_MEMORY_LIMIT") == true }
+
     @Test func `a plugin that only needs memory gets memory from the captured error, without the debug log`() throws {
-        let memory = CapturedError(type: 1, message: "Allowed memory size of 134217728 bytes exhausted (tried to allocate 167776256 bytes)",
-                                   file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 20, php: nil)
-        var options = Rescuer.Options()
-        options.urls = ["https://example.org/"]
-        options.settle = 0
-        let delegate = RecordingRescueDelegate(answer: { _ in true })
-        let fetcher = RequestFetcher { request in
-            let raised = (try? fixture.read("wp-config.php"))?.contains("WP_MEMORY_LIMIT") == true
-            return companion(request, captured: raised ? nil : memory, page: raised ? FixturePages.ok : FixturePages.criticalError)
+        let memory = akismetOutOfMemory
+        let run = try rescue { request in
+            memoryRaised ? companion(request, captured: nil, page: FixturePages.ok)
+                : companion(request, captured: memory, page: FixturePages.criticalError)
         }
-        let report = try Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: delegate,
-                                 clock: { [now] in now }, sleep: { _ in }).run()
+        let (report, delegate) = (run.report, run.delegate)
         #expect(report.after == .healthy)
         #expect(report.cause == .memoryExhausted)
         #expect(report.phpError?.hasPrefix("Allowed memory size of 134217728 bytes exhausted") == true)
@@ -260,23 +268,15 @@ struct RescuerTests {
     }
 
     @Test func `memory raised for one plugin is kept when PHP then fails on another plugin, which alone is disabled`() throws {
-        let memory = CapturedError(type: 1, message: "Allowed memory size of 134217728 bytes exhausted (tried to allocate 167776256 bytes)",
-                                   file: fixture.root + "/wp-content/plugins/akismet/akismet.php", line: 20, php: nil)
+        let memory = akismetOutOfMemory
         let fatal = CapturedError(type: 1, message: "Uncaught Error: Call to undefined function hello_missing()",
                                   file: fixture.root + "/wp-content/plugins/hello.php", line: 3, php: nil)
-        var options = Rescuer.Options()
-        options.urls = ["https://example.org/"]
-        options.settle = 0
-        let delegate = RecordingRescueDelegate(answer: { _ in true })
         // Two faults: akismet needs memory, and behind it hello is fatal whatever the memory.
-        let fetcher = RequestFetcher { request in
-            let raised = (try? fixture.read("wp-config.php"))?.contains("WP_MEMORY_LIMIT") == true
-            if !raised { return companion(request, captured: memory, page: FixturePages.criticalError) }
+        let report = try rescue { request in
+            if !memoryRaised { return companion(request, captured: memory, page: FixturePages.criticalError) }
             if !pluginDisabled("hello.php") { return companion(request, captured: fatal, page: FixturePages.criticalError) }
             return FixturePages.ok
-        }
-        let report = try Rescuer(site: site, prober: Prober(fetcher: fetcher), options: options, delegate: delegate,
-                                 clock: { [now] in now }, sleep: { _ in }).run()
+        }.report
         #expect(report.after == .healthy)
         #expect(try fixture.read("wp-config.php").contains("WP_MEMORY_LIMIT"), "the memory raise is kept")
         #expect(!pluginDisabled("akismet"), "the plugin that only needed memory stays")

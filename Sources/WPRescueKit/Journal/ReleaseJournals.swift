@@ -48,7 +48,7 @@ extension Site {
             let root = SitePath.normalize(([deploy.releasesFolder, entry.name] + deploy.below).joined(separator: "/"))
             let otherIdentity = prefix + root
             let statePath = SiteStateDirectory.path(for: otherIdentity, environment: environment)
-            guard FileManager.default.fileExists(atPath: SitePath.join(statePath, "journal.jsonl")),
+            guard FileManager.default.fileExists(atPath: SiteStateDirectory.journalFile(in: statePath)),
                   let state = try? SiteStateDirectory(siteIdentity: otherIdentity, environment: environment),
                   case let journal = Journal(state: state, fileSystem: fileSystem, siteRoot: root),
                   let operations = try? journal.history(), !operations.isEmpty,

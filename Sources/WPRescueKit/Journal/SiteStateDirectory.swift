@@ -26,7 +26,9 @@ public struct SiteStateDirectory: Sendable {
         SitePath.join(baseDirectory(environment: environment), "sites", folderName(for: siteIdentity))
     }
 
-    public var journalFile: String { SitePath.join(path, "journal.jsonl") }
+    public var journalFile: String { Self.journalFile(in: path) }
+
+    static func journalFile(in stateFolder: String) -> String { SitePath.join(stateFolder, "journal.jsonl") }
     public var backupsDirectory: String { SitePath.join(path, "backups") }
 
     public static func baseDirectory(environment: [String: String]) -> String {
